@@ -1,0 +1,43 @@
+import { useSyncExternalStore, type ReactNode } from 'react';
+import { useNetworkState } from './network-state';
+import type { ServiceWorkerUpdater } from './sw-registration';
+import { UpdateBanner } from './UpdateBanner';
+import { appVersion } from './version';
+
+export const APP_TITLE = '退役士兵社保接续 · 窗口受理';
+
+/**
+ * The frame every screen lives in: title, network state, version, the update banner. A feature
+ * screen is the `children`, mounted in <main id="main">.
+ */
+export function AppShell({ updater, children }: { updater: ServiceWorkerUpdater; children: ReactNode }) {
+  const { online } = useNetworkState();
+  const sw = useSyncExternalStore(updater.subscribe, updater.getState, updater.getState);
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        跳到主要内容
+      </a>
+      <header className="app-header">
+        <h1 className="app-title">{APP_TITLE}</h1>
+        <div className="app-status">
+          <span className={online ? 'network network-online' : 'network network-offline'} role="status" data-testid="network-state">
+            <span className="network-dot" aria-hidden="true" />
+            {online ? '在线' : '离线'}
+          </span>
+          <span className="app-version">
+            版本 <span data-testid="app-version">{appVersion()}</span>
+            {sw.status === 'ready' && <span className="offline-ready"> · 可离线使用</span>}
+          </span>
+        </div>
+      </header>
+      <UpdateBanner updater={updater} />
+      <main id="main" className="app-main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="app-footer">
+        政策依据：内政办字〔2019〕43号
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import { serverMeta } from './0001_server_meta';
+
+/**
+ * Every migration this program knows, oldest first, written with Kysely's schema builder so that the
+ * same list runs on SQLite and PostgreSQL. Names sort in order; never rename or edit a released one.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_server_meta': serverMeta,
+};
+
+export const latestMigrationName: string = Object.keys(migrations).sort().at(-1) ?? '';

@@ -1,0 +1,37 @@
+/**
+ * An error the API reports to its client: a stable machine-readable code, an English message and an
+ * HTTP status. The tablet turns the code into Chinese; the message is for logs and administrators.
+ */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+
+  constructor(statusCode: number, code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ApiError';
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/**
+ * A problem that stops the program from starting (bad configuration, unreadable TLS file, a database
+ * it must not touch). The command line prints the message and exits non-zero.
+ */
+export class StartupError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors';
+import { appVersion } from '../package-info';
+import { META } from '../db/schema';
+
+export interface HealthBody {
+  status: 'ok';
+  db: 'sqlite' | 'postgres';
+  version: string;
+}
+
+export function registerHealth(app: FastifyInstance): void {
+  app.get('/api/health', async (): Promise<HealthBody> => {
+    // A real read of a migrated table: proves the connection, the schema and the file/permissions.
+    let row: { value: string } | undefined;
+    try {
+      row = await app.appDb.db
+        .selectFrom('server_meta')
+        .select('value')
+        .where('key', '=', META.schemaVersion)
+        .executeTakeFirst();
+    } catch (err) {
+      throw new ApiError(503, 'database-unavailable', `The database does not answer: ${(err as Error).message}`, { cause: err });
+    }
+    if (row === undefined) {
+      throw new ApiError(503, 'database-not-migrated', 'The database has no recorded schema version');
+    }
+    return { status: 'ok', db: app.appDb.kind, version: appVersion };
+  });
+}

@@ -1,0 +1,151 @@
+// The case facts as untrusted input (command line, tablet form, server API) → the engine's CaseFacts.
+// One schema for every entry point; problems come back one per field, `field.path: what is wrong`, in
+// English (the UI maps codes and paths to Chinese itself).
+
+import * as z from 'zod';
+import { crossFieldProblems, isMonthOrDate, type CaseFacts, type Problem } from '../domain';
+import { findCounty } from '../domain/regions';
+
+const DATE_MESSAGE = 'not a date (expected YYYY-MM-DD or YYYY-MM)';
+
+const dateField = z.string().refine(isMonthOrDate, DATE_MESSAGE);
+
+const period = z.strictObject({ from: dateField, to: dateField });
+
+const countyCode = z.string().superRefine((code, ctx) => {
+  if (!/^\d{6}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'expected a six-digit county code (GB/T 2260)' });
+  else if (!findCounty(code)) ctx.addIssue({ code: 'custom', message: `unknown county code "${code}"` });
+});
+
+/** Splits `pension.periods[0].from` into zod's path form. */
+function pathArray(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const part of path.split('.')) {
+    const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
+    if (!m) {
+      out.push(part);
+      continue;
+    }
+    out.push(m[1]!);
+    for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+  }
+  return out;
+}
+
+export const caseFactsSchema = z
+  .strictObject({
+    asOf: dateField,
+    applicationDate: dateField,
+    person: z.strictObject({
+      idNumber: z.string().trim().min(1, 'required').max(32, 'too long for an ID number'),
+      femaleCategory: z.enum(['cadre', 'worker']).nullable().default(null),
+    }),
+    service: z.strictObject({
+      enlistment: dateField,
+      discharge: dateField,
+      militarySubsidyReceived: z.boolean(),
+    }),
+    placement: z.strictObject({
+      countyCode,
+      unitExists: z.boolean(),
+      unitCanPay: z.boolean(),
+      superiorExists: z.boolean(),
+      superiorCanPay: z.boolean(),
+    }),
+    pension: z.strictObject({
+      insuredAtEnlistment: z.boolean(),
+      firstInsured: dateField.nullable().default(null),
+      periods: z.array(period).max(200, 'at most 200 periods'),
+      agencyGapMonths: z.number().int('expected a whole number of months').min(0, 'must not be negative').max(1200, 'at most 1200 months').nullable().default(null),
+    }),
+    medical: z.strictObject({
+      periods: z.array(period).max(200, 'at most 200 periods'),
+    }),
+    assistance: z.strictObject({
+      dibao: z.boolean(),
+      tekun: z.boolean(),
+    }),
+  })
+  .superRefine((facts, ctx) => {
+    for (const p of crossFieldProblems(facts)) ctx.addIssue({ code: 'custom', message: p.message, path: pathArray(p.path) });
+  });
+
+/** What a client may send: optional-with-default fields may be left out. */
+export type CaseFactsInput = z.input<typeof caseFactsSchema>;
+
+type Assignable<A, B> = [A] extends [B] ? true : false;
+// The schema's output and the engine's CaseFacts must stay the same type.
+const _schemaMatchesEngine: [Assignable<z.output<typeof caseFactsSchema>, CaseFacts>, Assignable<CaseFacts, z.output<typeof caseFactsSchema>>] = [true, true];
+void _schemaMatchesEngine;
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
+
+/** English messages for zod's own issues; the schema's custom messages take precedence. */
+const englishErrors: z.core.$ZodErrorMap = (iss) => {
+  if (iss.code === 'invalid_type') {
+    if (iss.input === undefined) return 'required';
+    return `expected ${EXPECTED[iss.expected] ?? iss.expected}, received ${describe(iss.input)}`;
+  }
+  if (iss.code === 'invalid_value') return `must be one of ${iss.values.map((v) => JSON.stringify(v)).join(', ')}${iss.input === undefined ? '' : `, received ${describe(iss.input)}`}`;
+  return undefined;
+};
+
+/** `['pension', 'periods', 0, 'from']` → `pension.periods[0].from`; the root is `(root)`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const k of path) {
+    if (typeof k === 'number') s += `[${k}]`;
+    else s += s === '' ? String(k) : `.${String(k)}`;
+  }
+  return s === '' ? '(root)' : s;
+}
+
+/** Problems of a zod error, one per field (an unknown key is reported at its own path). */
+export function problemsOfZodError(error: z.ZodError): Problem[] {
+  const out: Problem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: formatPath([...issue.path, key]), message: 'unknown field' });
+    } else {
+      out.push({ path: formatPath(issue.path), message: issue.message });
+    }
+  }
+  return out;
+}
+
+export type CaseParseResult = { ok: true; facts: CaseFacts } | { ok: false; problems: Problem[] };
+
+/**
+ * Validates untrusted case facts. On failure it lists every problem it can: shape problems, plus the
+ * cross-field rules whose fields are individually well-formed.
+ */
+export function parseCaseFacts(input: unknown): CaseParseResult {
+  const r = caseFactsSchema.safeParse(input, { error: englishErrors });
+  if (r.success) return { ok: true, facts: r.data };
+  const problems = problemsOfZodError(r.error);
+  const seen = new Set(problems.map((p) => p.path));
+  for (const p of crossFieldProblems(input)) {
+    if (!seen.has(p.path)) problems.push(p);
+  }
+  return { ok: false, problems };
+}
+
+/** One `field.path: what is wrong` line per problem. */
+export function problemLines(problems: readonly Problem[]): string[] {
+  return problems.map((p) => `${p.path}: ${p.message}`);
+}

@@ -1,0 +1,152 @@
+// Lighthouse 12, mobile profile (its default: a mid-range phone on a slow 4G link, simulated), on
+// the page as `npm start` serves it; and the gzip size of the JavaScript the first screen loads.
+// Targets of issue 2: performance ≥ 0.90, accessibility ≥ 0.95, best practices ≥ 0.95. Each score
+// is reported with its target as the floor, so ratio ≥ 1 means the target is met.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import type { BenchFigure, BenchModule } from './run';
+import { CHROMIUM_INSTALL_COMMAND, CHROMIUM_PATH, checkChromium } from '../support/chromium';
+import { PROJECT_ROOT, startServer } from '../support/server-process';
+
+const run = promisify(execFile);
+
+/** The Chrome flags of shared/notes/toolchain.md for Lighthouse in this container. */
+const CHROME_FLAGS = '--headless --no-sandbox --disable-gpu --disable-background-networking';
+const CATEGORIES = [
+  { id: 'performance', target: 0.9 },
+  { id: 'accessibility', target: 0.95 },
+  { id: 'best-practices', target: 0.95 },
+] as const;
+/** Scores on a shared 2-core machine wander; Lighthouse advises the median of five runs (LIGHTHOUSE_RUNS overrides). */
+const RUNS = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? 5));
+
+interface LighthouseReport {
+  lighthouseVersion: string;
+  runtimeError?: { code: string; message: string };
+  categories: Record<string, { score: number | null }>;
+  audits: Record<string, { score: number | null; numericValue?: number; title: string }>;
+}
+
+async function lighthouse(url: string): Promise<LighthouseReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'jiexu-lighthouse-'));
+  const out = join(dir, 'report.json');
+  try {
+    await run(
+      join(PROJECT_ROOT, 'node_modules', '.bin', 'lighthouse'),
+      [url, '--output=json', `--output-path=${out}`, '--quiet', `--chrome-flags=${CHROME_FLAGS}`, `--only-categories=${CATEGORIES.map((c) => c.id).join(',')}`],
+      { env: { ...process.env, CHROME_PATH: CHROMIUM_PATH }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const report = JSON.parse(readFileSync(out, 'utf8')) as LighthouseReport;
+    if (report.runtimeError) throw new Error(`Lighthouse could not audit ${url}: ${report.runtimeError.code} ${report.runtimeError.message}`);
+    return report;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** The JS files index.html makes the browser fetch before the first screen: module scripts and modulepreloads. */
+export function firstScreenScripts(indexHtml: string): string[] {
+  const srcs = new Set<string>();
+  for (const tag of indexHtml.match(/<script\b[^>]*>/gi) ?? []) {
+    const src = /\bsrc="([^"]+)"/i.exec(tag)?.[1];
+    if (src) srcs.add(src);
+  }
+  for (const tag of indexHtml.match(/<link\b[^>]*>/gi) ?? []) {
+    if (!/\brel="modulepreload"/i.test(tag)) continue;
+    const href = /\bhref="([^"]+)"/i.exec(tag)?.[1];
+    if (href) srcs.add(href);
+  }
+  return [...srcs];
+}
+
+function firstScreenJsGzipBytes(distDir: string): { bytes: number; files: string[] } {
+  const files = firstScreenScripts(readFileSync(join(distDir, 'index.html'), 'utf8'));
+  if (files.length === 0) throw new Error(`${distDir}/index.html loads no script: is the build complete?`);
+  let bytes = 0;
+  for (const file of files) {
+    if (/^[a-z]+:\/\//i.test(file)) throw new Error(`index.html loads a script from another origin: ${file}`);
+    bytes += gzipSync(readFileSync(join(distDir, file.replace(/^\//, ''))), { level: 9 }).length;
+  }
+  return { bytes, files };
+}
+
+const bench: BenchModule = {
+  title: `Lighthouse 12 (mobile, median of ${RUNS}) on the page served by npm start; first-screen JS`,
+  async run(): Promise<BenchFigure[]> {
+    const chromium = checkChromium();
+    if (!chromium.available) throw new Error(`${chromium.reason} (needed by Lighthouse; install with: ${CHROMIUM_INSTALL_COMMAND})`);
+    // startServer runs `tsx src/cli/start.ts` exactly as `npm start` does, which builds dist/ if stale.
+    const server = await startServer();
+    try {
+      // A county server answers many requests a day: measure it warm, not its first request after start.
+      await warmUp(server.url);
+      const reports: LighthouseReport[] = [];
+      for (let i = 0; i < RUNS; i++) reports.push(await lighthouse(`${server.url}/`));
+
+      const figures: BenchFigure[] = CATEGORIES.map(({ id, target }) => {
+        const scores = reports.map((r) => {
+          const score = r.categories[id]?.score;
+          if (typeof score !== 'number') throw new Error(`Lighthouse gave no ${id} score`);
+          return score;
+        });
+        const value = median(scores);
+        const failing = id === 'performance' ? [] : failingAudits(reports[0]!, id);
+        return {
+          name: `lighthouse.${id}`,
+          value,
+          unit: 'score',
+          floor: target,
+          ratio: value / target,
+          note: [`runs ${scores.join(' ')}`, value < target ? 'BELOW TARGET' : '', failing.length ? `failing: ${failing.join(', ')}` : '']
+            .filter(Boolean)
+            .join('; '),
+        };
+      });
+      const metric = (id: string) => median(reports.map((r) => r.audits[id]?.numericValue ?? Number.NaN));
+      const perf = figures[0]!;
+      perf.note = `${perf.note}; FCP ${Math.round(metric('first-contentful-paint'))} ms, LCP ${Math.round(metric('largest-contentful-paint'))} ms, TBT ${Math.round(metric('total-blocking-time'))} ms, CLS ${metric('cumulative-layout-shift').toFixed(3)} (simulated slow 4G)`;
+
+      const js = firstScreenJsGzipBytes(join(PROJECT_ROOT, 'dist'));
+      figures.push({
+        name: 'app.firstScreenJsGzipBytes',
+        value: js.bytes,
+        unit: 'bytes',
+        floor: null,
+        ratio: null,
+        note: `gzip -9 of ${js.files.join(', ')}`,
+      });
+      return figures;
+    } finally {
+      await server.stop();
+    }
+  },
+};
+
+async function warmUp(url: string): Promise<void> {
+  const html = await (await fetch(`${url}/`)).text();
+  const assets = [...html.matchAll(/\b(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]!);
+  for (const path of ['/', ...assets, '/sw.js']) {
+    const res = await fetch(`${url}${path}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    await res.arrayBuffer();
+  }
+}
+
+/** Audits of a category that did not pass, so that a score below target says what to fix. */
+function failingAudits(report: LighthouseReport, category: string): string[] {
+  const cat = (report.categories[category] ?? {}) as { auditRefs?: Array<{ id: string; weight: number }> };
+  return (cat.auditRefs ?? [])
+    .filter((ref) => ref.weight > 0 && report.audits[ref.id]?.score !== null && (report.audits[ref.id]?.score ?? 1) < 1)
+    .map((ref) => ref.id);
+}
+
+export default bench;

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { Response } from 'playwright-core';
+import { chromiumAvailable, useServerAndBrowser } from './harness';
+
+interface ManifestIcon {
+  src: string;
+  sizes: string;
+  type?: string;
+  purpose?: string;
+}
+
+/** Width and height from a PNG's IHDR chunk; throws when the bytes are not a PNG. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('ascii', 12, 16) !== 'IHDR') throw new Error('not a PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe.skipIf(!chromiumAvailable)('the app as the county server serves it', () => {
+  const harness = useServerAndBrowser();
+
+  it('links a valid web app manifest with 192, 512 and maskable PNG icons', async () => {
+    const context = await harness.browser.newContext({ serviceWorkers: 'block' });
+    try {
+      const page = await context.newPage();
+      await page.goto(harness.server.url);
+      const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+      expect(href).toBeTruthy();
+      const manifestUrl = new URL(href ?? '', harness.server.url);
+      const res = await fetch(manifestUrl);
+      expect(res.status).toBe(200);
+      const manifest = (await res.json()) as Record<string, unknown> & { icons: ManifestIcon[] };
+      expect(manifest).toMatchObject({
+        name: '退役士兵社保接续 · 窗口受理',
+        short_name: '社保接续',
+        lang: 'zh-CN',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+      });
+      expect(manifest.description).toEqual(expect.any(String));
+      expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i);
+      expect(manifest.background_color).toMatch(/^#[0-9a-f]{6}$/i);
+
+      const find = (sizes: string, purpose: string) =>
+        manifest.icons.find((i) => i.sizes === sizes && (i.purpose ?? 'any').split(/\s+/).includes(purpose));
+      const wanted = [find('192x192', 'any'), find('512x512', 'any'), find('512x512', 'maskable')];
+      expect(wanted.every(Boolean)).toBe(true);
+      for (const icon of wanted as ManifestIcon[]) {
+        const iconRes = await fetch(new URL(icon.src, manifestUrl));
+        expect(iconRes.status).toBe(200);
+        expect(iconRes.headers.get('content-type')).toMatch(/^image\/png/);
+        const [w, h] = icon.sizes.split('x').map(Number);
+        expect(pngSize(Buffer.from(await iconRes.arrayBuffer()))).toEqual({ width: w, height: h });
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('sends the main script compressed (brotli or gzip) to the browser', async () => {
+    const context = await harness.browser.newContext({ serviceWorkers: 'block' });
+    try {
+      const page = await context.newPage();
+      const scripts: Response[] = [];
+      page.on('response', (r) => {
+        if (r.request().resourceType() === 'script') scripts.push(r);
+      });
+      await page.goto(harness.server.url);
+      const mainSrc = await page.locator('script[type="module"][src]').first().getAttribute('src');
+      const main = scripts.find((r) => new URL(r.url()).pathname === mainSrc);
+      expect(main, `no response seen for ${mainSrc}`).toBeDefined();
+      const headers = await main!.allHeaders();
+      expect(headers['content-encoding']).toMatch(/^(br|gzip)$/);
+      expect(headers['cache-control']).toMatch(/immutable/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('serves sw.js and index.html so that they are revalidated, never cached long', async () => {
+    for (const path of ['/sw.js', '/']) {
+      const res = await fetch(new URL(path, harness.server.url));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control'), path).toMatch(/no-cache|no-store/);
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const THEME_COLOR = '#1f5136';
+const BACKGROUND_COLOR = '#f4f6f3';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+// The build id ties a tablet's screen to the commit it runs: BUILD_ID from CI when set, else the
+// git commit; a build outside git (an unpacked tarball) says so rather than inventing one.
+function buildId(): string {
+  if (process.env.BUILD_ID) return process.env.BUILD_ID;
+  try {
+    return execFileSync('git', ['rev-parse', '--short=7', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'nogit';
+  }
+}
+
+const APP_VERSION = `${pkg.version}+${buildId()}`;
+
+export default defineConfig({
+  define: {
+    __APP_VERSION__: JSON.stringify(APP_VERSION),
+  },
+  build: {
+    // Tablets run current Chromium or Safari; no legacy transforms, smaller first screen.
+    target: 'es2022',
+  },
+  plugins: [
+    react(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/app',
+      filename: 'sw.ts',
+      // We register with workbox-window ourselves (src/app/sw-registration.ts), in prompt mode.
+      injectRegister: false,
+      registerType: 'prompt',
+      // Each file precached exactly once: icons come from the glob, not from the manifest list.
+      includeManifestIcons: false,
+      manifest: {
+        name: '退役士兵社保接续 · 窗口受理',
+        short_name: '社保接续',
+        description: '内蒙古退役士兵社会保险接续（内政办字〔2019〕43号）窗口受理：登记、测算、补缴核对，离线可用，联网后同步至县局。',
+        lang: 'zh-CN',
+        dir: 'ltr',
+        start_url: '/',
+        scope: '/',
+        id: '/',
+        display: 'standalone',
+        orientation: 'any',
+        theme_color: THEME_COLOR,
+        background_color: BACKGROUND_COLOR,
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512-maskable.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      injectManifest: {
+        // No webmanifest here: the plugin adds it to the precache itself (see toolchain traps).
+        globPatterns: ['**/*.{js,css,html,png,svg,ico,woff2}'],
+        // A classic (non-module) worker script: registers everywhere without `type: 'module'`.
+        rollupFormat: 'iife',
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+});
