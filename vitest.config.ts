@@ -5,6 +5,7 @@ import react from '@vitejs/plugin-react';
 // with fake-indexeddb, the county server in Node against SQLite and PostgreSQL, e2e in real Chromium.
 export default defineConfig({
   plugins: [react()],
+  define: { __APP_VERSION__: JSON.stringify('test') },
   test: {
     projects: [
       {

@@ -55,7 +55,9 @@ export function checkBuild(root: string = packageRoot, distDir: string = join(ro
 
 function run(bin: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    // A build started from a test runner inherits NODE_ENV=test, which gives a development React bundle.
+    const env = { ...process.env, NODE_ENV: 'production' };
+    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (err) => reject(new Error(`cannot run ${bin}: ${err.message}`)));
     child.on('exit', (code, signal) => {
       if (code === 0) resolvePromise();
