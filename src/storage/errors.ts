@@ -6,6 +6,8 @@ import type { Problem } from '../domain';
 export type StorageErrorCode =
   /** The database on this device was written by a newer app version (a higher schema version). */
   | 'database-newer-than-app'
+  /** An upgrade step failed; IndexedDB rolled the database back to the version before. */
+  | 'database-upgrade-failed'
   /** IndexedDB could not be opened at all (private mode, storage switched off, disk full). */
   | 'database-unavailable'
   | 'case-not-found'

@@ -1,0 +1,193 @@
+// The device database and its repositories, opened once for the page, and the clerk of the shift.
+// A database written by a newer app is refused in plain Chinese; another tab upgrading the database
+// shows a reload prompt (the connection stays open meanwhile, so drafts keep saving).
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { ParameterSet } from '../domain';
+import {
+  DEFAULT_DB_NAME,
+  createCasesRepository,
+  createDeviceRepository,
+  createDraftsRepository,
+  createReferenceRepository,
+  isStorageError,
+  onVersionChange,
+  openJiexuDb,
+  storageErrorZh,
+  type CasesRepository,
+  type DeviceRepository,
+  type DraftsRepository,
+  type JiexuDb,
+  type ReferenceRepository,
+} from '../storage';
+import { useHasUnsavedInput } from './unsaved-input';
+
+export interface Repositories {
+  db: JiexuDb;
+  cases: CasesRepository;
+  drafts: DraftsRepository;
+  device: DeviceRepository;
+  reference: ReferenceRepository;
+  /** The tablet's short id (made at first run). */
+  deviceId: string;
+  /** The parameter set new determinations use (the one the repository computes with). */
+  parameters: ParameterSet;
+}
+
+interface Session {
+  repos: Repositories;
+  clerk: string | null;
+}
+
+const RepositoriesContext = createContext<Repositories | null>(null);
+
+interface ClerkContextValue {
+  clerk: string | null;
+  setClerk(name: string): Promise<string>;
+}
+
+const ClerkContext = createContext<ClerkContextValue | null>(null);
+
+/** The repositories of the open device database; only inside RepositoriesProvider. */
+export function useRepositories(): Repositories {
+  const repos = useContext(RepositoriesContext);
+  if (!repos) throw new Error('useRepositories: no RepositoriesProvider above this component');
+  return repos;
+}
+
+/** The clerk of the current shift (null until one is picked) and the way to start a shift. */
+export function useClerk(): ClerkContextValue {
+  const clerk = useContext(ClerkContext);
+  if (!clerk) throw new Error('useClerk: no RepositoriesProvider above this component');
+  return clerk;
+}
+
+/** Opens the database and everything the screens need from it, once. */
+export async function openSession(dbName: string = DEFAULT_DB_NAME): Promise<Session> {
+  const db = await openJiexuDb(dbName);
+  const reference = createReferenceRepository(db);
+  const device = createDeviceRepository(db);
+  const [info, parameters, clerk] = await Promise.all([device.getOrCreateDevice(), reference.currentParameterSet(), device.currentClerk()]);
+  const repos: Repositories = {
+    db,
+    cases: createCasesRepository(db, { parameters: () => reference.currentParameterSet() }),
+    drafts: createDraftsRepository(db),
+    device,
+    reference,
+    deviceId: info.deviceId,
+    parameters,
+  };
+  return { repos, clerk };
+}
+
+// One open per database name for the page: StrictMode's double effects and remounts share it.
+const sessions = new Map<string, Promise<Session>>();
+
+function sessionOf(dbName: string): Promise<Session> {
+  let s = sessions.get(dbName);
+  if (!s) {
+    s = openSession(dbName);
+    sessions.set(dbName, s);
+    // A failed open may succeed after the clerk fixes the cause (frees space, closes a tab).
+    s.catch(() => sessions.delete(dbName));
+  }
+  return s;
+}
+
+type OpenState = { kind: 'opening' } | { kind: 'open'; session: Session } | { kind: 'failed'; error: unknown };
+
+/** The Chinese explanation of a failed open. */
+export function openFailureZh(error: unknown): { title: string; detail: string } {
+  if (isStorageError(error) && error.code === 'database-newer-than-app') {
+    return {
+      title: '本机记录由更新版本的应用写入，当前版本无法打开',
+      detail: storageErrorZh(error.code, error.details),
+    };
+  }
+  return {
+    title: '无法打开本机记录库',
+    detail: isStorageError(error) ? storageErrorZh(error.code, error.details) : storageErrorZh('database-unavailable'),
+  };
+}
+
+export function RepositoriesProvider({ children, dbName = DEFAULT_DB_NAME }: { children: ReactNode; dbName?: string }) {
+  const [state, setState] = useState<OpenState>({ kind: 'opening' });
+  const [clerk, setClerkState] = useState<string | null>(null);
+  const [otherTabUpgrade, setOtherTabUpgrade] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    sessionOf(dbName).then(
+      (session) => {
+        if (!live) return;
+        setClerkState(session.clerk);
+        setState({ kind: 'open', session });
+      },
+      (error: unknown) => {
+        if (live) setState({ kind: 'failed', error });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [dbName]);
+
+  const db = state.kind === 'open' ? state.session.repos.db : null;
+  useEffect(() => {
+    if (!db) return;
+    return onVersionChange(db, () => setOtherTabUpgrade(true));
+  }, [db]);
+
+  const device = state.kind === 'open' ? state.session.repos.device : null;
+  const setClerk = useCallback(
+    async (name: string) => {
+      if (!device) throw new Error('the database is not open yet');
+      const recorded = await device.setCurrentClerk(name);
+      setClerkState(recorded);
+      return recorded;
+    },
+    [device],
+  );
+  const clerkValue = useMemo(() => ({ clerk, setClerk }), [clerk, setClerk]);
+
+  if (state.kind === 'opening') {
+    return (
+      <p className="opening" role="status">
+        正在打开本机记录…
+      </p>
+    );
+  }
+  if (state.kind === 'failed') {
+    const { title, detail } = openFailureZh(state.error);
+    return (
+      <section className="panel open-failed" role="alert" aria-labelledby="open-failed-title">
+        <h2 id="open-failed-title">{title}</h2>
+        <p>{detail}</p>
+        <details className="banner-detail">
+          <summary>技术信息</summary>
+          <code>{state.error instanceof Error ? state.error.message : String(state.error)}</code>
+        </details>
+      </section>
+    );
+  }
+  return (
+    <RepositoriesContext.Provider value={state.session.repos}>
+      <ClerkContext.Provider value={clerkValue}>
+        {otherTabUpgrade && <OtherTabUpgradeBanner />}
+        {children}
+      </ClerkContext.Provider>
+    </RepositoriesContext.Provider>
+  );
+}
+
+/** Another tab runs a newer app and waits for this one to let go of the database. */
+function OtherTabUpgradeBanner() {
+  const dirty = useHasUnsavedInput();
+  return (
+    <section className="banner banner-update" aria-label="版本更新" role="alert">
+      <p className="banner-text">另一个窗口已启用新版本，需要重新载入本页才能继续使用新版本。正在填写的内容已自动保存为草稿，重新载入后会恢复。</p>
+      <button type="button" className="button button-primary" onClick={() => window.location.reload()}>
+        {dirty ? '重新载入（草稿已保存）' : '重新载入'}
+      </button>
+    </section>
+  );
+}

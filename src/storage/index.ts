@@ -1,0 +1,22 @@
+// Public face of the device storage: what screens and sync import.
+
+export { openJiexuDb, onVersionChange, installedSchemaVersion, DEFAULT_DB_NAME, type JiexuDb, type OpenOptions, type VersionChangeInfo } from './db';
+export { SCHEMA_VERSIONS, LATEST_SCHEMA_VERSION, type SchemaVersion } from './schema';
+export { StorageError, isStorageError, type StorageErrorCode, type StorageErrorDetails } from './errors';
+export { storageErrorZh, storageMessageZh, storageWarningZh } from './messages';
+export {
+  createCasesRepository,
+  DEFAULT_SEARCH_LIMIT,
+  type CasesRepository,
+  type CasesRepositoryOptions,
+  type CaseInput,
+  type UpdateInput,
+  type WithdrawInput,
+} from './cases-repository';
+export { createDraftsRepository, type DraftsRepository } from './drafts-repository';
+export { createDeviceRepository, CLERK_NAME_MAX, type DeviceRepository } from './device-repository';
+export { createReferenceRepository, type ReferenceRepository } from './reference-repository';
+export { requestPersistence, readStorageEstimate, QUOTA_WARNING_RATIO, type StorageReport, type StorageWarning } from './persistence';
+export { nameInitials, nameInitialReadings, preloadPinyin } from './pinyin';
+export { DEVICE_ID_PATTERN } from './ids';
+export type { CaseRecord, CaseSummary, CaseStatus, SyncState, AuditEvent, AuditAction, FieldChange, OutboxMutation, MutationKind, DraftRecord, DeviceInfo } from './types';
