@@ -1,12 +1,83 @@
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { IntakeScreen } from '../features/intake';
+import { ShiftBar } from '../features/shift';
 import { AppShell } from './AppShell';
-import { HomeScreen } from './HomeScreen';
+import { RepositoriesProvider } from './providers';
+import { paths, useRoute, type Route } from './router';
 import type { ServiceWorkerUpdater } from './sw-registration';
 
-/** The app: the shell and, for now, its one screen. Routing to feature screens goes here. */
-export function App({ updater }: { updater: ServiceWorkerUpdater }) {
+// Only the intake is on the first screen; the list (virtualised, pinyin search), the case detail and
+// the print pages (QR, print styles) load when opened. The service worker precaches their chunks,
+// so they open offline too.
+const CaseListScreen = lazy(() => import('../features/cases/CaseListScreen').then((m) => ({ default: m.CaseListScreen })));
+const CaseDetailScreen = lazy(() => import('../features/cases/CaseDetailScreen').then((m) => ({ default: m.CaseDetailScreen })));
+const StoragePanel = lazy(() => import('./StoragePanel').then((m) => ({ default: m.StoragePanel })));
+const PrintScreen = lazy(() => import('../features/print/PrintScreen').then((m) => ({ default: m.PrintScreen })));
+
+const TITLES: Record<Route['name'], string> = {
+  intake: '受理登记',
+  cases: '受理记录',
+  case: '受理记录详情',
+  print: '打印',
+  'not-found': '找不到页面',
+};
+
+function Loading() {
   return (
-    <AppShell updater={updater}>
-      <HomeScreen />
+    <p className="opening" role="status">
+      正在打开…
+    </p>
+  );
+}
+
+function NotFound({ path }: { path: string }) {
+  return (
+    <section className="panel" role="alert">
+      <h2>找不到页面</h2>
+      <p>地址“{path}”不是本应用的页面。</p>
+      <div className="actions">
+        <a className="button button-primary" href={paths.intake()}>
+          回到受理登记
+        </a>
+      </div>
+    </section>
+  );
+}
+
+function Screen({ route }: { route: Route }): ReactNode {
+  switch (route.name) {
+    case 'intake':
+      return <IntakeScreen caseId={route.caseId} />;
+    case 'cases':
+      return (
+        <>
+          <CaseListScreen />
+          <StoragePanel />
+        </>
+      );
+    case 'case':
+      return <CaseDetailScreen key={route.id} caseId={route.id} />;
+    case 'print':
+      return <PrintScreen key={`${route.id}/${route.kind}`} caseId={route.id} kind={route.kind} />;
+    case 'not-found':
+      return <NotFound path={route.path} />;
+  }
+}
+
+/** The app: the shell, the device's records, the clerk of the shift, and the screen of the address. */
+export function App({ updater }: { updater: ServiceWorkerUpdater }) {
+  const route = useRoute();
+  useEffect(() => {
+    document.title = `${TITLES[route.name]} · 退役士兵社保接续`;
+  }, [route.name]);
+  return (
+    <AppShell updater={updater} route={route}>
+      <RepositoriesProvider>
+        {route.name !== 'print' && <ShiftBar />}
+        <Suspense fallback={<Loading />}>
+          <Screen route={route} />
+        </Suspense>
+      </RepositoriesProvider>
     </AppShell>
   );
 }

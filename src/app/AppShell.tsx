@@ -1,16 +1,34 @@
 import { useSyncExternalStore, type ReactNode } from 'react';
 import { useNetworkState } from './network-state';
+import { paths, type Route } from './router';
 import type { ServiceWorkerUpdater } from './sw-registration';
 import { UpdateBanner } from './UpdateBanner';
 import { appVersion } from './version';
+import './app-nav.css';
 
 export const APP_TITLE = '退役士兵社保接续 · 窗口受理';
 
+/** 受理 and 记录: the two places a clerk goes; the current one is marked for screen readers too. */
+function AppNav({ route }: { route: Route }) {
+  const inIntake = route.name === 'intake';
+  const inCases = route.name === 'cases' || route.name === 'case' || route.name === 'print';
+  return (
+    <nav className="app-nav" aria-label="主要功能">
+      <a className="app-nav-link" href={paths.intake()} aria-current={inIntake ? 'page' : undefined}>
+        受理
+      </a>
+      <a className="app-nav-link" href={paths.cases()} aria-current={inCases ? 'page' : undefined}>
+        记录
+      </a>
+    </nav>
+  );
+}
+
 /**
- * The frame every screen lives in: title, network state, version, the update banner. A feature
- * screen is the `children`, mounted in <main id="main">.
+ * The frame every screen lives in: title, navigation, network state, version, the update banner.
+ * A feature screen is the `children`, mounted in <main id="main">.
  */
-export function AppShell({ updater, children }: { updater: ServiceWorkerUpdater; children: ReactNode }) {
+export function AppShell({ updater, route, children }: { updater: ServiceWorkerUpdater; route?: Route; children: ReactNode }) {
   const { online } = useNetworkState();
   const sw = useSyncExternalStore(updater.subscribe, updater.getState, updater.getState);
   return (
@@ -20,6 +38,7 @@ export function AppShell({ updater, children }: { updater: ServiceWorkerUpdater;
       </a>
       <header className="app-header">
         <h1 className="app-title">{APP_TITLE}</h1>
+        {route && <AppNav route={route} />}
         <div className="app-status">
           <span className={online ? 'network network-online' : 'network network-offline'} role="status" data-testid="network-state">
             <span className="network-dot" aria-hidden="true" />

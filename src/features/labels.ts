@@ -362,3 +362,26 @@ export function saveErrorZh(error: unknown): string {
   }
   return `保存失败（${error instanceof Error ? error.message : String(error)}）。已填写的内容仍在草稿中，请稍后再试或联系县局技术人员。`;
 }
+
+const CONVENTION_VALUES: Record<string, string> = {
+  'month-diff': '退役月份减入伍月份',
+  'fen-half-up': '四舍五入到分',
+  total: '按总额一次四舍五入到分',
+  'as-of-year-minus-1': '测算日期的上一个自然年',
+  'RA-2024': '按出生年月和类别查渐进式延迟退休对照',
+};
+
+/** A parameter's value in words (conventions and rules named in English in the parameter set). */
+export function parameterValueZh(name: string, value: string | number, unit: string): string {
+  const word = typeof value === 'string' ? CONVENTION_VALUES[value] : undefined;
+  if (word) return word;
+  const min = name === 'minimumPensionMonths' && typeof value === 'string' ? /^(\d+) \+ (\d+)×\(Y−(\d+)\) from (\d+), at most (\d+)$/.exec(value) : null;
+  if (min) return `${min[1]}个月，自${min[4]}年起每年增加${min[2]}个月，最多${min[5]}个月`;
+  const units: Record<string, string> = { 'CNY/month': '元/月', months: '个月', ratio: '', date: '', convention: '' };
+  return `${value}${units[unit] ?? unit}`;
+}
+
+/** Where a parameter comes from, in words (the built-in conventions are described in English). */
+export function parameterSourceZh(source: string): string {
+  return source.startsWith('policy-rules.md') ? '本系统约定（通知未作规定之处，县局可调整）' : source;
+}

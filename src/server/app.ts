@@ -5,6 +5,10 @@ import { openDatabase, type AppDatabase } from './db/database';
 import { migrateToLatest, type MigrationOutcome } from './db/migrate';
 import { ApiError, StartupError, errorBody } from './errors';
 import { registerHealth } from './routes/health';
+import type { CountyContext } from './county/context';
+import { registerApiCompression } from './http/compression';
+import { registerAdmin } from './routes/admin';
+import { registerSync } from './routes/sync';
 import { registerSecurityHeaders } from './security';
 import { registerStatic } from './static';
 
@@ -14,7 +18,14 @@ declare module 'fastify' {
     appDb: AppDatabase;
     /** What migrating at start did. */
     migration: MigrationOutcome;
+    /** Database, dialect and clock for the county services (sync, enrolment, administration). */
+    county: CountyContext;
   }
+}
+
+export interface ServerOptions {
+  /** The server's clock (tests move it); the real clock by default. */
+  now?: () => Date;
 }
 
 async function readTls(config: ServerConfig): Promise<{ cert: Buffer; key: Buffer } | null> {
@@ -46,7 +57,7 @@ function clientErrorCode(error: FastifyError, status: number): string {
  * version), and serves the API under /api and the built PWA from config.distDir. The caller listens
  * (or uses app.inject); closing the app closes the database.
  */
-export async function buildServer(config: ServerConfig): Promise<FastifyInstance> {
+export async function buildServer(config: ServerConfig, serverOptions: ServerOptions = {}): Promise<FastifyInstance> {
   const tls = await readTls(config);
   const options = {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -90,6 +101,7 @@ export async function buildServer(config: ServerConfig): Promise<FastifyInstance
 
   app.decorate('appDb', appDb);
   app.decorate('migration', migration);
+  app.decorate('county', { db: appDb.db, kind: appDb.kind, now: serverOptions.now ?? (() => new Date()) });
   app.addHook('onClose', async () => {
     await appDb.destroy();
   });
@@ -104,7 +116,7 @@ export async function buildServer(config: ServerConfig): Promise<FastifyInstance
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
       if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
-      return reply.code(error.statusCode).send(errorBody(error.code, error.message));
+      return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
     if (status < 500) {
@@ -119,7 +131,10 @@ export async function buildServer(config: ServerConfig): Promise<FastifyInstance
     return reply.code(404).send(errorBody('not-found', `No route for ${request.method} ${path}`));
   });
 
+  registerApiCompression(app);
   registerHealth(app);
+  registerSync(app);
+  registerAdmin(app, config.tls !== null);
   app.all('/api', unknownApi);
   app.all('/api/*', unknownApi);
   registerStatic(app, config.distDir);

@@ -5,21 +5,30 @@
 export class ApiError extends Error {
   readonly code: string;
   readonly statusCode: number;
+  /** Extra fields of the error body: `problems` (one per field), `expectedSeq`, `supported`. */
+  readonly details: ErrorDetails;
 
-  constructor(statusCode: number, code: string, message: string, options?: { cause?: unknown }) {
+  constructor(statusCode: number, code: string, message: string, options?: { cause?: unknown; details?: ErrorDetails }) {
     super(message, options);
     this.name = 'ApiError';
     this.code = code;
     this.statusCode = statusCode;
+    this.details = options?.details ?? {};
   }
 }
 
-export interface ErrorBody {
-  error: { code: string; message: string };
+export interface ErrorDetails {
+  problems?: { path: string; message: string }[];
+  expectedSeq?: number;
+  supported?: number[];
 }
 
-export function errorBody(code: string, message: string): ErrorBody {
-  return { error: { code, message } };
+export interface ErrorBody {
+  error: { code: string; message: string } & ErrorDetails;
+}
+
+export function errorBody(code: string, message: string, details: ErrorDetails = {}): ErrorBody {
+  return { error: { code, message, ...details } };
 }
 
 /**

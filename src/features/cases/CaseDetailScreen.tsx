@@ -1,9 +1,9 @@
 // One case as stored on the tablet: the facts and registration, the determination with its figures,
 // citations and explanation, the parameter-set version, and its history (who changed what, when).
 // From here the clerk edits it, withdraws it (with a reason), or prints the form and the receipt.
+// The live reads keep the screen current when the case changes (a withdrawal here, a sync).
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useId, useState, type FormEvent } from 'react';
-import { useClerk, useRepositories } from '../../app/providers';
+import { useRepositories } from '../../app/providers';
 import { paths } from '../../app/router';
 import { storageMessageZh } from '../../storage/messages';
 import type { AuditEvent, CaseRecord } from '../../storage/types';
@@ -11,8 +11,11 @@ import { StatusBadges } from './CaseListScreen';
 import { Explanation, FiguresTable, OutOfScope, VersionLine, WarningsList, DISCLAIMER } from './DeterminationSummary';
 import { factSections } from './facts';
 import { dateTimeZh } from './format';
+import { WithdrawPanel } from '../intake/WithdrawPanel';
 import { AUDIT_ACTION_LABELS, describeChange } from './history';
 import './cases.css';
+// WithdrawPanel's look, when the detail opens before the intake screen has ever been shown.
+import '../intake/intake.css';
 
 type Loaded<T> = { kind: 'loading' } | { kind: 'ok'; value: T } | { kind: 'failed'; message: string };
 
@@ -72,65 +75,10 @@ function HistoryView({ events }: { events: AuditEvent[] }) {
   );
 }
 
-function WithdrawForm({ record, onDone }: { record: CaseRecord; onDone: () => void }) {
-  const { cases } = useRepositories();
-  const { clerk } = useClerk();
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const reasonId = useId();
-  const errorId = useId();
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!clerk) return setError('请先在登记页选择本班经办人，再撤回案件');
-    if (reason.trim() === '') return setError('请填写撤回原因');
-    setBusy(true);
-    setError(null);
-    try {
-      await cases.withdraw(record.id, { clerk, reason, expectedRevision: record.revision });
-      onDone();
-    } catch (err) {
-      setError(storageMessageZh(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <form className="withdraw-form" onSubmit={(e) => void submit(e)} aria-label="撤回案件">
-      <p>撤回后，本案不再办理，但记录和历史仍保留，并随同步报县局。</p>
-      <label htmlFor={reasonId}>撤回原因</label>
-      <textarea
-        id={reasonId}
-        value={reason}
-        maxLength={500}
-        aria-invalid={error !== null}
-        aria-describedby={error ? errorId : undefined}
-        onChange={(e) => setReason(e.target.value)}
-      />
-      {error && (
-        <p id={errorId} className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          确认撤回
-        </button>
-        <button type="button" className="button" onClick={onDone} disabled={busy}>
-          取消
-        </button>
-      </div>
-    </form>
-  );
-}
-
 export function CaseDetailScreen({ caseId }: { caseId: string }) {
   const { cases } = useRepositories();
   const record = useLiveRead(() => cases.get(caseId), [cases, caseId]);
   const history = useLiveRead(() => cases.history(caseId), [cases, caseId]);
-  const [withdrawing, setWithdrawing] = useState(false);
 
   if (record.kind === 'loading') {
     return (
@@ -164,7 +112,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
           <StatusBadges summary={r} />
         </div>
         <p>
-          案件编号 <span className="case-number" data-testid="case-number">{r.caseNumber}</span>
+          案件编号 <span className="case-detail-number" data-testid="case-number">{r.caseNumber}</span>
         </p>
         <p className="cite">
           {dateTimeZh(r.createdAt)} 由 {r.createdBy} 登记
@@ -179,11 +127,6 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
               编辑
             </a>
           )}
-          {!withdrawn && !withdrawing && (
-            <button type="button" className="button" onClick={() => setWithdrawing(true)}>
-              撤回
-            </button>
-          )}
           <a className="button button-primary" href={paths.print(r.id, 'form')}>
             打印申请表
           </a>
@@ -191,7 +134,8 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
             打印回执
           </a>
         </div>
-        {withdrawing && !withdrawn && <WithdrawForm record={r} onDone={() => setWithdrawing(false)} />}
+        {/* The intake screen's withdrawal, so both ways record the same reason, clerk and time. */}
+        {!withdrawn && <WithdrawPanel record={r} onWithdrawn={() => undefined} />}
       </section>
 
       <section className="panel" aria-labelledby="facts-title">

@@ -7,20 +7,13 @@ import { useRepositories } from '../../app/providers';
 import { paths } from '../../app/router';
 import type { CaseSummary } from '../../storage/types';
 import { CASE_STATUS_LABELS, SYNC_STATE_LABELS } from '../labels';
+import { ROW_HEIGHT, SEARCH_DEBOUNCE_MS, SEARCH_LIMIT } from './constants';
 import { dateTimeZh, maskIdNumber } from './format';
 import { useCasePages } from './useCasePages';
 import { VirtualList } from './VirtualList';
 import './cases.css';
 
-/** Fixed row height (px) of the virtual list: two lines of text and the touch padding. */
-export const ROW_HEIGHT = 84;
-export const SEARCH_LIMIT = 200;
-/** Typing pauses this long before the search runs. */
-export const SEARCH_DEBOUNCE_MS = 250;
-
-export interface CaseSearchSource {
-  search(query: string, options: { limit: number }): Promise<CaseSummary[]>;
-}
+export { ROW_HEIGHT, SEARCH_LIMIT, SEARCH_DEBOUNCE_MS };
 
 type SearchState =
   | { kind: 'none' }
@@ -178,13 +171,15 @@ export function CaseListScreen() {
             <p className="empty-hint">本机登记的受理记录将列在这里，联网后同步至县局。</p>
           </div>
         ) : results ? (
-          <VirtualList
-            label="查找结果"
-            count={results.length}
-            rowHeight={ROW_HEIGHT}
-            resetKey={results}
-            renderRow={(i) => <CaseRow summary={results[i]!} />}
-          />
+          results.length > 0 && (
+            <VirtualList
+              label="查找结果"
+              count={results.length}
+              rowHeight={ROW_HEIGHT}
+              resetKey={results}
+              renderRow={(i) => <CaseRow summary={results[i]!} />}
+            />
+          )
         ) : (
           !searching && (
             <VirtualList

@@ -10,7 +10,7 @@ export function FiguresTable({ determination }: { determination: Determination }
   const figures = keyFigures(determination);
   if (figures.length === 0) return null;
   return (
-    <table className="figures" data-testid="key-figures">
+    <table className="figure-table" data-testid="key-figures">
       <thead>
         <tr>
           <th scope="col" className="col-label">
@@ -28,7 +28,12 @@ export function FiguresTable({ determination }: { determination: Determination }
             <th scope="row">{f.label}</th>
             <td>
               {f.value}
-              {f.provisional && <span className="provisional-mark">待核实</span>}
+              {f.provisional && (
+                <>
+                  {' '}
+                  <span className="provisional-mark">待核实</span>
+                </>
+              )}
             </td>
             <td className="cite">
               {f.rule === 'RA-2024' ? '延迟法定退休年龄的决定' : f.paragraph}（{f.rule}）
@@ -59,7 +64,7 @@ export function WarningsList({ determination }: { determination: Determination }
   const provisional = provisionalLabels(determination);
   if (warnings.length === 0 && provisional.length === 0) return null;
   return (
-    <ul className="warnings" data-testid="warnings">
+    <ul className="case-warnings" data-testid="warnings">
       {warnings.map((w, i) => (
         <li key={`${w.code}-${i}`}>
           {warningZh(w)} <span className="cite">（{w.rule}）</span>
@@ -73,7 +78,7 @@ export function WarningsList({ determination }: { determination: Determination }
 export function Explanation({ determination }: { determination: Determination }) {
   const sentences = explain(determination);
   return (
-    <ol className="explanation" data-testid="explanation">
+    <ol className="case-explanation" data-testid="explanation">
       {sentences.map((s, i) => (
         <li key={i}>
           {s.text}

@@ -28,6 +28,8 @@ export interface VirtualListProps {
 
 /** Before the box has been laid out (or in a DOM without layout), assume a tablet screen's worth. */
 const FALLBACK_VIEWPORT_PX = 720;
+/** The box's top and bottom border (box-sizing: border-box). */
+const BORDER_PX = 2;
 
 export function visibleRange(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan: number): VisibleRange {
   if (count <= 0) return { start: 0, end: 0 };
@@ -91,7 +93,7 @@ export function VirtualList({ count, rowHeight, overscan = 6, label, renderRow, 
   }
 
   return (
-    <div ref={boxRef} className={className ? `vlist ${className}` : 'vlist'} onScroll={onScroll} data-testid="virtual-list">
+    <div ref={boxRef} className={className ? `vlist ${className}` : 'vlist'} style={{ height: count * rowHeight + BORDER_PX }} onScroll={onScroll} data-testid="virtual-list">
       <div role="list" aria-label={label} className="vlist-canvas" style={{ height: count * rowHeight }}>
         {rows}
       </div>

@@ -1,340 +1,49 @@
-// The live determination beside the form: the figures with their citations, why (the trace and the
-// parameters with their provenance, provisional ones marked 待核实), what the veteran must bring and
-// where the materials go. Evaluated on a deferred copy of the form, so typing stays responsive.
-import { memo, useDeferredValue, useEffect, useMemo, type ReactNode } from 'react';
+// The live determination beside the form (below it on a narrow screen). The engine runs on a
+// deferred copy of the form's values, so typing stays responsive; the view that renders the result
+// loads in its own chunk right after the form.
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useWatch } from 'react-hook-form';
-import { RULES, messageZh, monthZh, parameterLabelZh, yearsMonthsZh, type Determination, type ParameterSet, type ParameterUse, type RuleId, type TraceStep } from '../../domain';
-import { SEX_LABELS, OUT_OF_SCOPE_NEXT_STEP, REGIME_LABELS, ROUTING_LABELS, TRACE_KEY_LABELS, TRACE_STEP_LABELS, UNIT_PAYER_LABELS, traceValueZh, warningZh } from '../labels';
-import { panelStateOf, stepIsProvisional, stepOf, type PanelState } from './determination-model';
+import type { Determination, ParameterSet } from '../../domain';
+import { DISCLAIMER, panelStateOf, summaryLine, type PanelState } from './determination-model';
 import type { IntakeFormValues } from './form-model';
 
-export const DISCLAIMER = '测算结果仅供参考，以经办机构核定为准';
+const DeterminationView = lazy(() => import('./DeterminationView'));
 
-function Citation({ rule, paragraph }: { rule: RuleId; paragraph?: string }) {
-  const r = RULES[rule];
-  return (
-    <span className="citation" title={r.quote}>
-      <span className="citation-id">{rule}</span> {paragraph ?? r.paragraph}
-    </span>
-  );
-}
-
-function provisionalLabels(step: TraceStep | undefined): string[] {
-  return (step?.parameters ?? []).filter((p) => p.provisional).map((p) => parameterLabelZh(p.name));
-}
-
-function Figure({ id, label, value, step, rule, note }: { id: string; label: string; value: ReactNode; step?: TraceStep; rule?: RuleId; note?: ReactNode }) {
-  const provisional = stepIsProvisional(step);
-  const citedRule = step?.rule ?? rule;
-  return (
-    <div className="figure" data-testid={`figure-${id}`}>
-      <dt>{label}</dt>
-      <dd>
-        <span className="figure-value">{value}</span>
-        {provisional && (
-          <span className="badge-provisional" title={`暂定参数：${provisionalLabels(step).join('、')}`}>
-            待核实
-          </span>
-        )}
-        {note && <span className="figure-note">{note}</span>}
-        {citedRule && <Citation rule={citedRule} paragraph={step?.paragraph} />}
-      </dd>
-    </div>
-  );
-}
-
-const percent = (rate: string | null) => (rate === null ? '' : `${(Number(rate) * 100).toFixed(2).replace(/\.?0+$/, '')}%`);
-
-function Figures({ d }: { d: Determination }) {
-  const p = d.pension!;
-  const med = d.medical!;
-  const ret = d.retirement!;
-  const mm = d.militaryMonths!;
-  const s = (name: string) => stepOf(d, name);
-  return (
-    <dl className="figures">
-      <Figure id="militaryMonths" label="军龄" value={`${mm}个月（${yearsMonthsZh(mm)}）`} step={s('regime')} note={d.regime ? REGIME_LABELS[d.regime] : undefined} />
-      <Figure id="firstInsured" label="首次参保时间" value={monthZh(p.firstInsured)} step={s('first-insured')} note={p.firstInsuredSource === 'enlistment' ? '入伍时间视为首次参保时间' : '登记的首次参保时间'} />
-      <Figure id="gapMonths" label="养老保险断缴" value={`${p.gapMonths}个月`} step={s('gap')} note={p.gapSource === 'estimate' ? '按登记的缴费记录估算' : '经办机构认定'} />
-      <Figure id="backPayMonths" label="养老保险可补缴" value={`${p.backPayMonths}个月`} step={s('back-pay-months')} note="不超过本人军龄，免收滞纳金" />
-      <Figure id="baseMonthly" label="月缴费基数" value={`${p.baseMonthly}元`} step={s('pension-amounts')} />
-      <Figure id="unitAmount" label="单位部分应补缴" value={`${p.unitAmount}元`} step={s('pension-amounts')} note={`费率${percent(p.unitRate)}`} />
-      <Figure id="individualAmount" label="个人部分应补缴" value={`${p.individualAmount}元`} step={s('pension-amounts')} note={`费率${percent(p.individualRate)}`} />
-      <Figure id="unitPayer" label="单位部分由谁缴纳" value={UNIT_PAYER_LABELS[p.unitPayer]} step={s('pension-unit-payer')} />
-      {p.individualSubsidyEligible && <Figure id="individualSubsidy" label="个人缴费补助" value="可享受（低保或特困）" step={s('individual-subsidy')} note="金额由当地确定" />}
-      <Figure
-        id="retirement"
-        label="法定退休"
-        value={`${monthZh(ret.month)}${ret.reached ? '（已达到）' : ''}`}
-        step={s('retirement')}
-        note={`${Math.floor(ret.ageMonths / 12)}周岁${ret.ageMonths % 12 ? `${ret.ageMonths % 12}个月` : ''}；最低缴费年限${yearsMonthsZh(ret.minimumPensionMonths)}`}
-      />
-      <Figure
-        id="pensionCumulative"
-        label="养老保险累计缴费（含军龄，补缴后）"
-        value={`${p.cumulativeMonths}个月`}
-        step={s('pension-at-retirement')}
-        note={
-          ret.reached && p.shortfallMonths > 0
-            ? `差${p.shortfallMonths}个月：可延长缴费${p.extensionMonths}个月${p.oneTimeMonths > 0 ? `，一次性缴费${p.oneTimeMonths}个月` : ''}`
-            : ret.reached
-              ? '已达到最低缴费年限'
-              : undefined
-        }
-      />
-      <Figure
-        id="medical"
-        label="医疗保险累计缴费（含军龄）"
-        value={`${med.countedMonths}个月`}
-        step={s('medical-months')}
-        note={`统筹地区规定${med.requiredMonths}个月${med.shortfallMonths > 0 ? `，${med.payableNow ? '' : '按目前测算'}差${med.shortfallMonths}个月` : '，已达到'}`}
-      />
-      {med.payableNow && med.shortfallMonths > 0 ? (
-        <Figure
-          id="medicalAmounts"
-          label="医疗保险现可补缴"
-          value={`单位${med.unitAmount}元，个人${med.individualAmount}元`}
-          step={s('medical-amounts')}
-          note={`${med.shortfallMonths}个月，单位部分由${UNIT_PAYER_LABELS[med.unitPayer]}缴纳${med.uncoveredUnitMonths > 0 ? `；其中${med.uncoveredUnitMonths}个月（${med.uncoveredUnitAmount}元）承担方待县局确定` : ''}`}
-        />
-      ) : (
-        <Figure id="medicalTiming" label="医疗保险补缴时间" value={`达到法定退休年龄时（${monthZh(ret.month)}）`} step={s('medical-timing')} />
-      )}
-      {d.applicationLate && <Figure id="applicationLate" label="申请日期" value="晚于申请截止日期" step={s('application-deadline')} note="照常登记测算，由县局研究处理" />}
-    </dl>
-  );
-}
-
-function Warnings({ d }: { d: Determination }) {
-  if (d.warnings.length === 0) return null;
-  return (
-    <section className="det-block" aria-labelledby="det-warnings">
-      <h3 id="det-warnings">提示</h3>
-      <ul className="warnings">
-        {d.warnings.map((w, i) => (
-          <li key={`${w.code}-${w.parameter ?? ''}-${i}`} className={w.code === 'provisional-parameter' ? 'warning warning-provisional' : 'warning'}>
-            {w.code === 'provisional-parameter' && <span className="badge-provisional">待核实</span>}
-            <span>{warningZh(w)}</span> <Citation rule={w.rule} />
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-const UNIT_ZH: Record<string, string> = {
-  'CNY/month': '元/月',
-  months: '个月',
-  ratio: '',
-  date: '',
-  convention: '',
-};
-
-function parameterValueZh(u: ParameterUse): string {
-  const unit = UNIT_ZH[u.unit] ?? u.unit;
-  return `${u.value}${unit}`;
-}
-
-function TraceEntries({ title, entries }: { title: string; entries: Record<string, unknown> }) {
-  const list = Object.entries(entries);
-  if (list.length === 0) return null;
-  return (
-    <div className="trace-entries">
-      <span className="trace-entries-title">{title}</span>
-      <ul>
-        {list.map(([k, v]) => (
-          <li key={k}>
-            {TRACE_KEY_LABELS[k] ?? k}：{traceValueZh(v)}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-function Why({ d }: { d: Determination }) {
-  const cited = [...new Set(d.trace.map((s) => s.rule))];
-  return (
-    <details className="why" data-testid="why">
-      <summary>为什么？查看计算过程、参数和政策原文</summary>
-      <ol className="trace">
-        {d.trace.map((step, i) => (
-          <li key={`${step.step}-${i}`} className="trace-step">
-            <p className="trace-title">
-              <strong>{TRACE_STEP_LABELS[step.step] ?? step.step}</strong> <Citation rule={step.rule} paragraph={step.paragraph} />
-            </p>
-            <TraceEntries title="依据的情况" entries={step.inputs} />
-            <TraceEntries title="结果" entries={step.result} />
-            {step.parameters.length > 0 && (
-              <div className="trace-entries">
-                <span className="trace-entries-title">参数</span>
-                <ul>
-                  {step.parameters.map((u) => (
-                    <li key={u.name} className={u.provisional ? 'param param-provisional' : 'param'}>
-                      {parameterLabelZh(u.name)}：{parameterValueZh(u)}
-                      {u.provisional && <span className="badge-provisional">待核实</span>}
-                      {u.convention && <span className="badge-convention">约定</span>}
-                      <span className="param-source">
-                        （自{u.from}起；来源：{u.source}）
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            )}
-          </li>
-        ))}
-      </ol>
-      <h4 className="quotes-title">引用的政策原文</h4>
-      <ul className="quotes">
-        {cited.map((rule) => (
-          <li key={rule}>
-            <span className="citation-id">{rule}</span> {RULES[rule].paragraph}：“{RULES[rule].quote}”
-          </li>
-        ))}
-      </ul>
-    </details>
-  );
-}
-
-function Sentences({ state }: { state: Extract<PanelState, { kind: 'determined' }> }) {
-  return (
-    <section className="det-block" aria-labelledby="det-sentences">
-      <h3 id="det-sentences">向本人说明</h3>
-      <ol className="sentences">
-        {state.sentences.map((s, i) => (
-          <li key={i}>
-            <span>{s.text}</span> <Citation rule={s.rule} paragraph={s.paragraph} />
-          </li>
-        ))}
-      </ol>
-    </section>
-  );
-}
-
-function OutOfScope({ d }: { d: Determination }) {
-  return (
-    <section className="det-block out-of-scope" data-testid="out-of-scope" role="status">
-      <h3>不属于本通知明确规定的情形</h3>
-      <ul>
-        {d.outOfScopeReasons.map((r) => (
-          <li key={r}>
-            <p>{messageZh(r)}。</p>
-            <p className="next-step">
-              <strong>下一步：</strong>
-              {OUT_OF_SCOPE_NEXT_STEP[r]}
-            </p>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-const ROUTING_DETAIL: Record<'unit' | 'superior' | 'department', string> = {
-  unit: '材料交原安置单位，由其收齐后交到原办理安置手续相应层级的退役军人事务主管部门。',
-  superior: '原安置单位已不存在，材料交其上级主管部门，由其收齐后交到原办理安置手续相应层级的退役军人事务主管部门。',
-  department: '原安置单位及其上级主管部门都已不存在，材料直接交原办理安置手续层级的退役军人事务主管部门。',
-};
-
-function Checklist({ d }: { d: Determination | null }) {
-  const routing = d?.routing ?? null;
-  const routingStep = d ? stepOf(d, 'routing') : undefined;
-  return (
-    <section className="det-block checklist" aria-labelledby="det-checklist" data-testid="checklist">
-      <h3 id="det-checklist">
-        请本人携带的材料 <Citation rule="NM43-1.4.a" />
-      </h3>
-      <ul className="documents">
-        <li>居民身份证（本人有效身份证件）</li>
-        <li>退役证件（退伍证、复员证、转业证等退役证明）</li>
-        <li>申请表（本机打印，本人核对签字）</li>
-      </ul>
-      <p className="routing" data-testid="routing">
-        <strong>材料报送：</strong>
-        {routing ? (
-          <>
-            {ROUTING_LABELS[routing]} — {ROUTING_DETAIL[routing]} {routingStep && <Citation rule={routingStep.rule} paragraph={routingStep.paragraph} />}
-          </>
-        ) : (
-          '填写安置情况并完成测算后显示。'
-        )}
-      </p>
-    </section>
-  );
-}
-
-function Incomplete({ state }: { state: Extract<PanelState, { kind: 'incomplete' }> }) {
-  const shown = state.missing.slice(0, 8);
-  return (
-    <div className="det-block det-incomplete" data-testid="det-incomplete">
-      {state.identity && (
-        <p>
-          出生 {monthZh(state.identity.birth)} · {SEX_LABELS[state.identity.sex]}
-        </p>
-      )}
-      <p>填写完整后即显示测算结果。还需：</p>
-      <ul>
-        {shown.map((m) => (
-          <li key={m}>{m}</li>
-        ))}
-        {state.missing.length > shown.length && <li>等共 {state.missing.length} 项</li>}
-      </ul>
-    </div>
-  );
-}
-
-export const DeterminationView = memo(function DeterminationView({ state, params }: { state: PanelState; params: ParameterSet }) {
-  const d = state.kind === 'determined' ? state.determination : null;
-  return (
-    <>
-      {state.kind === 'incomplete' && <Incomplete state={state} />}
-      {state.kind === 'error' && (
-        <p className="det-error" role="alert" data-testid="det-error">
-          {state.message}
-        </p>
-      )}
-      {d && !d.inScope && <OutOfScope d={d} />}
-      {d && d.inScope && state.kind === 'determined' && (
-        <>
-          <Figures d={d} />
-          <Warnings d={d} />
-          <Why d={d} />
-          <Sentences state={state} />
-        </>
-      )}
-      {d && !d.inScope && <Why d={d} />}
-      <Checklist d={d} />
-      <p className="disclaimer" data-testid="disclaimer">
-        {DISCLAIMER}。参数版本 <span data-testid="parameters-version">{d?.parametersVersion ?? params.version}</span>
-        {d && <>，规则版本 {d.rulesVersion}</>}。
-      </p>
-    </>
-  );
-});
-
-/** A one-line summary for narrow screens, where the panel is below the form. */
-export function summaryLine(state: PanelState): string {
-  if (state.kind === 'incomplete') return `测算：还需填写 ${state.missing.length} 项`;
-  if (state.kind === 'error') return '测算：无法计算，见下方说明';
-  const d = state.determination;
-  if (!d.inScope) return '测算：不属于本通知明确规定的情形';
-  return `可补缴 ${d.pension!.backPayMonths} 个月 · 单位 ${d.pension!.unitAmount} 元 · 个人 ${d.pension!.individualAmount} 元`;
-}
-
-/** The panel, following the form's values; reports its one-line summary for the action bar. */
+/**
+ * The panel, following the facts part of the form (typing a name or an address does not re-run the
+ * engine); reports its one-line summary for the action bar.
+ */
 export function DeterminationPanel({ params, onSummary }: { params: ParameterSet; onSummary?: (line: string) => void }) {
-  const values = useWatch<IntakeFormValues>() as IntakeFormValues;
-  const deferred = useDeferredValue(values);
-  const state = useMemo(() => panelStateOf(deferred, params), [deferred, params]);
+  const facts = useWatch<IntakeFormValues, 'facts'>({ name: 'facts' });
+  // The same facts (a blur that only tidies a month, a re-typed character) give the same state object,
+  // so the view does not render again.
+  const key = JSON.stringify(facts);
+  const deferredKey = useDeferredValue(key);
+  const computed = useMemo(() => panelStateOf(JSON.parse(deferredKey) as IntakeFormValues['facts'], params), [deferredKey, params]);
+  // While a month is half typed, the last complete determination stays, marked as such, instead of
+  // the whole panel flickering away and back.
+  const [last, setLast] = useState<Determination | null>(null);
+  if (computed.kind === 'determined' && computed.determination !== last) setLast(computed.determination);
+  const state: PanelState = useMemo(
+    () => (computed.kind === 'incomplete' && last ? { kind: 'stale', determination: last, missing: computed.missing } : computed),
+    [computed, last],
+  );
   const line = summaryLine(state);
   useEffect(() => onSummary?.(line), [onSummary, line]);
   return (
-    <aside className={`determination${deferred !== values ? ' determination-stale' : ''}`} id="determination" aria-labelledby="det-title" data-testid="determination">
+    <aside className="determination" id="determination" aria-labelledby="det-title" data-testid="determination">
       <h2 id="det-title" className="determination-title">
         测算结果
       </h2>
-      <DeterminationView state={state} params={params} />
+      <Suspense
+        fallback={
+          <p className="det-incomplete" role="status">
+            正在准备测算…（{DISCLAIMER}）
+          </p>
+        }
+      >
+        <DeterminationView state={state} params={params} />
+      </Suspense>
     </aside>
   );
 }

@@ -1,7 +1,7 @@
 // The intake form: sections on the left (or on top), the live determination beside (or below), an
 // action bar that saves the case. Validation never clears anything: errors are shown on their
 // fields, in Chinese, and listed above the save button; the draft keeps every keystroke.
-import { useCallback, useEffect, useLayoutEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { FormProvider, useForm, type FieldErrors } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useClerk, useRepositories } from '../../app/providers';
@@ -13,7 +13,9 @@ import { draftKeyOf, useDraftAutosave, type DraftStatus } from './draft-autosave
 import { fieldId } from './fields';
 import { intakeFormSchema, valuesOfCase, type IntakeFormValues, type IntakeSubmission } from './form-model';
 import { AssistanceSection, DatesSection, IdentitySection, InsuranceSection, PlacementSection, ServiceSection } from './sections';
-import { WithdrawPanel } from './WithdrawPanel';
+
+// Only for a saved case: not part of the first screen.
+const WithdrawPanel = lazy(() => import('./WithdrawPanel').then((m) => ({ default: m.WithdrawPanel })));
 
 export interface IntakeFormProps {
   /** The case being edited, or null for a new registration. */
@@ -24,6 +26,7 @@ export interface IntakeFormProps {
   draft: { values: IntakeFormValues; savedAt: string } | null;
   onSaved(record: CaseRecord, kind: 'created' | 'updated' | 'withdrawn'): void;
   onDiscardDraft(): void;
+  draftDelayMs?: number;
 }
 
 interface ErrorItem {
@@ -109,13 +112,13 @@ function SummaryButton({ store }: { store: ReturnType<typeof createSummaryStore>
   const line = useSyncExternalStore(store.subscribe, store.get, store.get);
   if (!line) return null;
   return (
-    <button type="button" className="det-summary" data-testid="det-summary" onClick={() => document.getElementById('determination')?.scrollIntoView({ block: 'start' })}>
+    <button type="button" className="det-summary" data-testid="det-summary" onClick={() => document.getElementById('determination')?.scrollIntoView?.({ block: 'start' })}>
       {line} ↓
     </button>
   );
 }
 
-export function IntakeForm({ record, baseline, draft, onSaved, onDiscardDraft }: IntakeFormProps) {
+export function IntakeForm({ record, baseline, draft, onSaved, onDiscardDraft, draftDelayMs }: IntakeFormProps) {
   const repos = useRepositories();
   const { clerk } = useClerk();
   const form = useForm<IntakeFormValues, unknown, IntakeSubmission>({
@@ -141,6 +144,7 @@ export function IntakeForm({ record, baseline, draft, onSaved, onDiscardDraft }:
     baseline,
     hasStoredDraft: draft !== null,
     disabled: withdrawn,
+    delayMs: draftDelayMs,
   });
 
   const [submitError, setSubmitError] = useState<string | null>(null);
@@ -159,7 +163,9 @@ export function IntakeForm({ record, baseline, draft, onSaved, onDiscardDraft }:
     setErrorList([]);
     if (!clerk) {
       setSubmitError('请先在页面上方“当班经办人”处选择本人姓名，再保存。已填写的内容已保存为草稿。');
-      document.getElementById('shift-bar')?.scrollIntoView({ block: 'center' });
+      const bar = document.getElementById('shift-bar');
+      bar?.scrollIntoView?.({ block: 'center' });
+      bar?.querySelector<HTMLElement>('button, input')?.focus();
       return;
     }
     setSubmitError(null);
@@ -192,7 +198,7 @@ export function IntakeForm({ record, baseline, draft, onSaved, onDiscardDraft }:
     const el = document.getElementById(fieldId(path));
     if (el) {
       el.focus();
-      el.scrollIntoView({ block: 'center' });
+      el.scrollIntoView?.({ block: 'center' });
     } else {
       form.setFocus(path as never);
     }
@@ -251,7 +257,11 @@ export function IntakeForm({ record, baseline, draft, onSaved, onDiscardDraft }:
               <SummaryButton store={summary} />
             </div>
           )}
-          {record && !withdrawn && <WithdrawPanel record={record} onWithdrawn={(r) => onSaved(r, 'withdrawn')} beforeWithdraw={autosave.settle} />}
+          {record && !withdrawn && (
+            <Suspense fallback={null}>
+              <WithdrawPanel record={record} onWithdrawn={(r) => onSaved(r, 'withdrawn')} beforeWithdraw={autosave.settle} />
+            </Suspense>
+          )}
         </form>
         <DeterminationPanel params={repos.parameters} onSummary={onSummary} />
       </div>

@@ -108,7 +108,15 @@ class IntakeErrorBoundary extends Component<{ children: ReactNode; onReset(): vo
   }
 }
 
-export function IntakeScreen({ caseId, today }: { caseId: string | null; today?: string }) {
+export interface IntakeScreenProps {
+  caseId: string | null;
+  /** The date new registrations default to (`YYYY-MM-DD`); the tablet's today by default. */
+  today?: string;
+  /** How long after the last keystroke the draft is written. */
+  draftDelayMs?: number;
+}
+
+export function IntakeScreen({ caseId, today, draftDelayMs }: IntakeScreenProps) {
   const repos = useRepositories();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -199,6 +207,7 @@ export function IntakeScreen({ caseId, today }: { caseId: string | null; today?:
           draft={loaded.draft}
           onSaved={onSaved}
           onDiscardDraft={onDiscardDraft}
+          draftDelayMs={draftDelayMs}
         />
       </IntakeErrorBoundary>
     </div>

@@ -1,16 +1,23 @@
 // What the determination panel shows for the form as it stands: the engine's determination when the
 // facts are complete, the engine's refusal (not-in-force …) in Chinese, or what is still missing.
-import { checkIdNumber, evaluate, explain, isJiexuError, messageZh, type Determination, type ExplanationSentence, type ParameterSet, type TraceStep, type ValidIdNumber } from '../../domain';
+import { checkIdNumber, evaluate, isJiexuError, messageZh, type Determination, type ParameterSet, type TraceStep, type ValidIdNumber } from '../../domain';
 import { parseCaseFacts } from '../../shared/case';
-import { validateIntake, toFactsInput, type IntakeFormValues } from './form-model';
+import { blankIntakeValues, validateIntake, toFactsInput, type IntakeFormValues } from './form-model';
 
 export type PanelState =
   | { kind: 'incomplete'; missing: string[]; identity: ValidIdNumber | null }
   | { kind: 'error'; message: string }
-  | { kind: 'determined'; determination: Determination; sentences: ExplanationSentence[] };
+  | { kind: 'determined'; determination: Determination }
+  /** Momentarily incomplete (a month half typed): the last determination, marked as such. */
+  | { kind: 'stale'; determination: Determination; missing: string[] };
 
-/** The panel's content for these form values, with this parameter set. */
-export function panelStateOf(values: IntakeFormValues, params: ParameterSet): PanelState {
+export const DISCLAIMER = '测算结果仅供参考，以经办机构核定为准';
+
+const NO_REGISTRATION = blankIntakeValues('2000-01-01').registration;
+
+/** The panel's content for the facts part of the form, with this parameter set. */
+export function panelStateOf(facts: IntakeFormValues['facts'], params: ParameterSet): PanelState {
+  const values: IntakeFormValues = { facts, registration: NO_REGISTRATION };
   const factsInput = toFactsInput(values);
   const parsed = parseCaseFacts(factsInput);
   if (!parsed.ok) {
@@ -21,7 +28,7 @@ export function panelStateOf(values: IntakeFormValues, params: ParameterSet): Pa
   }
   try {
     const determination = evaluate(parsed.facts, params);
-    return { kind: 'determined', determination, sentences: explain(determination) };
+    return { kind: 'determined', determination };
   } catch (e) {
     if (isJiexuError(e)) return { kind: 'error', message: messageZh(e.code, e.details) };
     throw e;
@@ -37,3 +44,13 @@ export function stepOf(d: Determination, step: string): TraceStep | undefined {
 export function stepIsProvisional(step: TraceStep | undefined): boolean {
   return step?.parameters.some((p) => p.provisional) ?? false;
 }
+
+/** A one-line summary for narrow screens, where the panel is below the form. */
+export function summaryLine(state: PanelState): string {
+  if (state.kind === 'incomplete' || state.kind === 'stale') return `测算：还需填写 ${state.missing.length} 项`;
+  if (state.kind === 'error') return '测算：无法计算，见下方说明';
+  const d = state.determination;
+  if (!d.inScope) return '测算：不属于本通知明确规定的情形';
+  return `可补缴 ${d.pension!.backPayMonths} 个月 · 单位 ${d.pension!.unitAmount} 元 · 个人 ${d.pension!.individualAmount} 元`;
+}
+

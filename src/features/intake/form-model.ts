@@ -229,7 +229,8 @@ function chineseProblem(part: 'facts' | 'registration', problem: Problem, values
   const path = formPathOf(part, problem.path);
   const raw = valueAt(values, path);
   const label = fieldLabelZh(problem.path);
-  // An empty field is "missing", whatever check refused it first.
+  // An empty field is "missing", whatever check refused it first (NM43-1.2.c says itself why).
+  if (problem.path === 'confirmedBy') return { path, message: problemZh(problem) };
   if (raw === '' || raw === null || (raw === undefined && !problem.message.startsWith('unknown'))) {
     return { path, message: CHOICE_PATHS.test(problem.path) ? `请选择${label}` : `请填写${label}` };
   }

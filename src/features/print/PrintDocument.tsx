@@ -70,19 +70,22 @@ function Footer({ record }: { record: CaseRecord }) {
 function ApplicationForm({ record }: { record: CaseRecord }) {
   const d = record.determination;
   const sections = factSections(record);
-  const destination = materialsDestination(d);
   return (
     <article className="sheet sheet-form" aria-label="申请表" data-testid="print-form">
-      <header className="sheet-head">
-        <h2 className="sheet-title">{FORM_TITLE}</h2>
-        <div className="sheet-meta">
-          <span>
-            案件编号 <strong data-testid="print-case-number">{record.caseNumber}</strong>
-          </span>
-          <span>受理地 {windowCounty(record)}</span>
-          <span>登记时间 {dateTimeZh(record.createdAt)}</span>
-          {record.status !== 'registered' && <strong className="sheet-status">{CASE_STATUS_LABELS[record.status] ?? record.status}</strong>}
+      <header className="sheet-head sheet-head-with-qr">
+        <div className="sheet-head-text">
+          <h2 className="sheet-title">{FORM_TITLE}</h2>
+          <div className="sheet-meta">
+            <span>
+              案件编号 <strong data-testid="print-case-number">{record.caseNumber}</strong>
+            </span>
+            <span>受理地 {windowCounty(record)}</span>
+            <span>登记时间 {dateTimeZh(record.createdAt)}</span>
+            {record.status !== 'registered' && <strong className="sheet-status">{CASE_STATUS_LABELS[record.status] ?? record.status}</strong>}
+          </div>
         </div>
+        {/* The county office scans this to open the synced case. */}
+        <QrCode text={record.id} label={`案件二维码：${record.id}`} className="qr qr-small" />
       </header>
 
       {sections.map((section, i) => (
@@ -108,7 +111,6 @@ function ApplicationForm({ record }: { record: CaseRecord }) {
         <OutOfScope determination={d} />
         <FiguresTable determination={d} />
         <WarningsList determination={d} />
-        {destination && <p>材料报送：{destination}（{RULES['NM43-1.4.a'].paragraph}）</p>}
       </section>
 
       <section className="sheet-section sheet-signatures">
@@ -118,7 +120,7 @@ function ApplicationForm({ record }: { record: CaseRecord }) {
             <span>申请人（签字）：</span>
             <span className="signature-line" />
             <span>日期：</span>
-            <span className="date-line">年　　月　　日</span>
+            <span className="date-line">{'年\u3000\u3000月\u3000\u3000日'}</span>
           </div>
           <div className="signature">
             <span>经办人（签字）：</span>
@@ -216,6 +218,10 @@ function Receipt({ record }: { record: CaseRecord }) {
         </section>
       )}
       <p>请凭本回执查询办理进度。</p>
+      <div className="signature">
+        <span>受理单位（盖章）：</span>
+        <span className="signature-line" />
+      </div>
       <Footer record={record} />
     </article>
   );

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Tables as the server's Kysely queries see them. Each migration that adds a table adds it here. */
 export interface ServerMetaTable {
   key: string;
@@ -6,8 +8,179 @@ export interface ServerMetaTable {
   updated_at: string;
 }
 
+/** 0 or 1: both databases store flags as integers. */
+export type Flag = number;
+
+export interface TownshipsTable {
+  /** 9-digit township code: the county's 6 digits + 3. */
+  code: string;
+  name: string;
+  county_code: string;
+  created_at: string;
+}
+
+export type Role = 'admin' | 'clerk';
+
+export interface AccountsTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  /** A clerk's township; null for county admins. */
+  township_code: string | null;
+  /** scrypt, see auth/passwords.ts. */
+  password_hash: string;
+  active: Flag;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AdminSessionsTable {
+  token_hash: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface EnrolmentCodesTable {
+  /** SHA-256 of the normalised code: the code itself is shown once and never stored. */
+  code_hash: string;
+  township_code: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  redeemed_at: string | null;
+  redeemed_by_device: string | null;
+}
+
+export interface DevicesTable {
+  device_id: string;
+  township_code: string;
+  /** SHA-256 of the bearer credential. */
+  credential_hash: string;
+  enrolled_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  /** The last outbox seq applied: the next push must start at last_seq + 1 (or repeat ≤ last_seq). */
+  last_seq: number;
+  last_seen_at: string | null;
+  app_version: string | null;
+}
+
+export interface CasesTable {
+  id: string;
+  case_number: string;
+  device_id: string;
+  township_code: string;
+  /** Normalised 18-character ID number: what possible duplicates are found by. */
+  id_number: string;
+  name: string;
+  status: 'registered' | 'withdrawn';
+  county_status: 'received' | 'correction-requested';
+  correction_request: string | null;
+  /** JSON. */
+  facts: string;
+  /** JSON. */
+  registration: string;
+  /** Tablet and county changes share this sequence; a tablet change based on an older one is a conflict. */
+  revision: number;
+  current_version_id: string;
+  parameters_version: string;
+  conflict: Flag;
+  possible_duplicate: Flag;
+  figures_differ: Flag;
+  received_at: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface CaseVersionsTable {
+  id: string;
+  case_id: string;
+  revision: number;
+  base_revision: number | null;
+  source: 'tablet' | 'county';
+  mutation_id: string | null;
+  device_id: string | null;
+  /** The clerk (tablet) or the county account. */
+  actor: string;
+  /** The device's clock (tablet) or the server's (county). */
+  at: string;
+  /** The server's clock: authoritative. */
+  received_at: string;
+  status: 'registered' | 'withdrawn';
+  facts: string;
+  registration: string;
+  /** The tablet's figures digest (JSON), null for county versions. */
+  figures: string | null;
+  /** A tablet version kept beside the county's, waiting for the county to choose. */
+  conflicting: Flag;
+}
+
+export interface AppliedMutationsTable {
+  mutation_id: string;
+  device_id: string;
+  seq: number;
+  case_id: string;
+  outcome: 'applied' | 'conflict';
+  server_revision: number;
+  received_at: string;
+}
+
+export interface ServerDeterminationsTable {
+  version_id: string;
+  parameters_version: string;
+  case_id: string;
+  /** Under the tablet's parameter set, or under the newest published one. */
+  purpose: 'tablet-set' | 'newest-set';
+  figures: string | null;
+  determination: string | null;
+  /** Why the engine gave no result (unknown parameter set, not-in-force …). */
+  error: string | null;
+  figures_differ: Flag;
+  computed_at: string;
+}
+
+export interface CaseLinksTable {
+  /** The smaller id of the pair. */
+  case_a: string;
+  case_b: string;
+  kind: 'possible-duplicate';
+  created_at: string;
+}
+
+export interface ParameterSetsTable {
+  version: string;
+  /** The published document (JSON), as parseParameterSet reads it. */
+  document: string;
+  issued: string;
+  published_at: string;
+  published_by: string;
+}
+
+export interface ChangeLogTable {
+  id: Generated<number>;
+  kind: 'parameter-set' | 'clerk' | 'case';
+  /** null: for every township. */
+  township_code: string | null;
+  ref: string;
+  at: string;
+}
+
 export interface Database {
   server_meta: ServerMetaTable;
+  townships: TownshipsTable;
+  accounts: AccountsTable;
+  admin_sessions: AdminSessionsTable;
+  enrolment_codes: EnrolmentCodesTable;
+  devices: DevicesTable;
+  cases: CasesTable;
+  case_versions: CaseVersionsTable;
+  applied_mutations: AppliedMutationsTable;
+  server_determinations: ServerDeterminationsTable;
+  case_links: CaseLinksTable;
+  parameter_sets: ParameterSetsTable;
+  change_log: ChangeLogTable;
 }
 
 /** Keys of server_meta that the server itself maintains. */

@@ -99,7 +99,7 @@ describe('the case detail', () => {
     // A withdrawn case cannot be edited or withdrawn again; it can still be printed.
     expect(screen.getByText('已撤回')).toBeTruthy();
     expect(screen.queryByRole('link', { name: '编辑' })).toBeNull();
-    expect(screen.queryByRole('button', { name: '撤回' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /撤回/ })).toBeNull();
     expect(screen.getByRole('link', { name: '打印申请表' }).getAttribute('href')).toBe(`#/cases/${r.id}/print/form`);
   });
 
@@ -111,7 +111,7 @@ describe('the case detail', () => {
     expect(screen.getByRole('link', { name: '编辑' }).getAttribute('href')).toBe(`#/intake/${r.id}`);
     expect(screen.getByRole('link', { name: '打印回执' }).getAttribute('href')).toBe(`#/cases/${r.id}/print/receipt`);
 
-    fireEvent.click(screen.getByRole('button', { name: '撤回' }));
+    fireEvent.click(screen.getByRole('button', { name: '撤回此受理…' }));
     fireEvent.click(screen.getByRole('button', { name: '确认撤回' }));
     expect((await screen.findByRole('alert')).textContent).toBe('请填写撤回原因');
     expect((await s.repo.get(r.id))!.status).toBe('registered');

@@ -66,6 +66,17 @@ describe('the case list', () => {
     await waitFor(() => expect(rowNames()).toEqual(['赵六', '张三']));
   });
 
+  it('follows a withdrawal made while the list is open', async () => {
+    const s = await seed([{ name: '张三', id: idNumber('19700315', '003') }]);
+    renderWithRepos(<CaseListScreen />, s.dbName);
+    const row = await screen.findByTestId('case-row');
+    expect(within(row).getByText('已登记')).toBeTruthy();
+    await act(async () => {
+      await s.repo.withdraw(s.records[0]!.id, { clerk: '王丽', reason: '重复登记' });
+    });
+    await waitFor(() => expect(within(screen.getByTestId('case-row')).getByText('已撤回')).toBeTruthy());
+  });
+
   it('renders only the rows in view and fetches further pages as the clerk scrolls', async () => {
     const s = await seed(people(130));
     renderWithRepos(<CaseListScreen />, s.dbName);

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { renderSVG } from 'uqr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keyFigures } from '../../../src/features/cases/figures';
@@ -56,6 +56,9 @@ describe('the application form (申请表)', () => {
 
     expect(screen.getByTestId('disclaimer').textContent).toContain(DISCLAIMER);
     expect(screen.getByTestId('parameter-version').textContent).toContain(`参数版本 ${r.parameterSetVersion}`);
+    // The case's QR code, so the county office can scan the paper form.
+    const qr = within(form).getByRole('img', { name: `案件二维码：${r.id}` });
+    expect(qr.querySelector('svg path')?.getAttribute('d')).toBe(/<path[^>]* d="([^"]+)"/.exec(qrSvg(r.id))?.[1]);
     expect(text).toContain('申请人（签字）');
     expect(text).toContain('经办人（签字）');
     expect(text).toContain('王丽');

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { serverMeta } from './0001_server_meta';
+import { sync } from './0002_sync';
 
 /**
  * Every migration this program knows, oldest first, written with Kysely's schema builder so that the
@@ -7,6 +8,7 @@ import { serverMeta } from './0001_server_meta';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_server_meta': serverMeta,
+  '0002_sync': sync,
 };
 
 export const latestMigrationName: string = Object.keys(migrations).sort().at(-1) ?? '';

@@ -1,0 +1,213 @@
+// The county's side of synced cases: the list with its flags, one case with every version, the
+// server's determinations and its possible duplicates, conflict resolution and correction requests.
+// Every county change bumps the case's revision and is logged for the township's tablets to pull.
+
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { CasesTable, Database } from '../db/schema';
+import { ApiError } from '../errors';
+import { logChange, type CountyContext } from './context';
+import { normaliseIdNumber } from './ingest';
+
+export type CaseFlagFilter = 'conflict' | 'possible-duplicate' | 'figures-differ';
+
+export interface CaseListItem {
+  id: string;
+  caseNumber: string;
+  name: string;
+  idNumber: string;
+  deviceId: string;
+  townshipCode: string;
+  status: string;
+  countyStatus: string;
+  revision: number;
+  parametersVersion: string;
+  flags: { conflict: boolean; possibleDuplicate: boolean; figuresDiffer: boolean };
+  receivedAt: string;
+  updatedAt: string;
+}
+
+function item(r: CasesTable): CaseListItem {
+  return {
+    id: r.id,
+    caseNumber: r.case_number,
+    name: r.name,
+    idNumber: r.id_number,
+    deviceId: r.device_id,
+    townshipCode: r.township_code,
+    status: r.status,
+    countyStatus: r.county_status,
+    revision: r.revision,
+    parametersVersion: r.parameters_version,
+    flags: { conflict: r.conflict === 1, possibleDuplicate: r.possible_duplicate === 1, figuresDiffer: r.figures_differ === 1 },
+    receivedAt: r.received_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function listCases(ctx: CountyContext, filter: { flag?: CaseFlagFilter; townshipCode?: string; limit?: number; offset?: number } = {}): Promise<CaseListItem[]> {
+  const rows = await ctx.db
+    .selectFrom('cases')
+    .selectAll()
+    .$if(filter.flag === 'conflict', (q) => q.where('conflict', '=', 1))
+    .$if(filter.flag === 'possible-duplicate', (q) => q.where('possible_duplicate', '=', 1))
+    .$if(filter.flag === 'figures-differ', (q) => q.where('figures_differ', '=', 1))
+    .$if(filter.townshipCode !== undefined, (q) => q.where('township_code', '=', filter.townshipCode!))
+    .orderBy('received_at', 'desc')
+    .orderBy('id')
+    .limit(Math.min(Math.max(filter.limit ?? 200, 1), 1000))
+    .offset(Math.max(filter.offset ?? 0, 0))
+    .execute();
+  return rows.map(item);
+}
+
+export interface CaseVersionView {
+  id: string;
+  revision: number;
+  baseRevision: number | null;
+  source: 'tablet' | 'county';
+  deviceId: string | null;
+  actor: string;
+  at: string;
+  receivedAt: string;
+  status: string;
+  conflicting: boolean;
+  current: boolean;
+  facts: unknown;
+  registration: unknown;
+  tabletFigures: unknown;
+  serverDeterminations: { parametersVersion: string; purpose: string; figures: unknown; error: string | null; figuresDiffer: boolean }[];
+}
+
+export interface CaseDetail extends CaseListItem {
+  correctionRequest: string | null;
+  facts: unknown;
+  registration: unknown;
+  versions: CaseVersionView[];
+  possibleDuplicates: CaseListItem[];
+}
+
+export async function caseDetail(ctx: CountyContext, id: string): Promise<CaseDetail> {
+  const row = await ctx.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new ApiError(404, 'case-not-found', `No synced case ${id}`);
+  const versions = await ctx.db.selectFrom('case_versions').selectAll().where('case_id', '=', id).orderBy('received_at').orderBy('revision').execute();
+  const dets = await ctx.db.selectFrom('server_determinations').select(['version_id', 'parameters_version', 'purpose', 'figures', 'error', 'figures_differ']).where('case_id', '=', id).execute();
+  const links = await ctx.db
+    .selectFrom('case_links')
+    .select(['case_a', 'case_b'])
+    .where((eb) => eb.or([eb('case_a', '=', id), eb('case_b', '=', id)]))
+    .execute();
+  const otherIds = links.map((l) => (l.case_a === id ? l.case_b : l.case_a));
+  const others = otherIds.length === 0 ? [] : await ctx.db.selectFrom('cases').selectAll().where('id', 'in', otherIds).execute();
+  return {
+    ...item(row),
+    correctionRequest: row.correction_request,
+    facts: JSON.parse(row.facts) as unknown,
+    registration: JSON.parse(row.registration) as unknown,
+    versions: versions.map((v) => ({
+      id: v.id,
+      revision: v.revision,
+      baseRevision: v.base_revision,
+      source: v.source,
+      deviceId: v.device_id,
+      actor: v.actor,
+      at: v.at,
+      receivedAt: v.received_at,
+      status: v.status,
+      conflicting: v.conflicting === 1,
+      current: v.id === row.current_version_id,
+      facts: JSON.parse(v.facts) as unknown,
+      registration: JSON.parse(v.registration) as unknown,
+      tabletFigures: v.figures === null ? null : (JSON.parse(v.figures) as unknown),
+      serverDeterminations: dets
+        .filter((d) => d.version_id === v.id)
+        .map((d) => ({ parametersVersion: d.parameters_version, purpose: d.purpose, figures: d.figures === null ? null : (JSON.parse(d.figures) as unknown), error: d.error, figuresDiffer: d.figures_differ === 1 })),
+    })),
+    possibleDuplicates: others.map(item),
+  };
+}
+
+async function lockedCase(trx: Kysely<Database>, ctx: CountyContext, id: string): Promise<CasesTable> {
+  const row = await trx
+    .selectFrom('cases')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirst();
+  if (!row) throw new ApiError(404, 'case-not-found', `No synced case ${id}`);
+  return row;
+}
+
+async function maxRevision(trx: Kysely<Database>, caseId: string, current: number): Promise<number> {
+  const versions = await trx.selectFrom('case_versions').select('revision').where('case_id', '=', caseId).execute();
+  return Math.max(current, ...versions.map((v) => v.revision));
+}
+
+/**
+ * The county chooses which version of a conflicting case stands. The choice becomes a new county
+ * version with a revision above every one seen, so the tablet's next change is based on it.
+ */
+export async function resolveConflict(ctx: CountyContext, caseId: string, versionId: unknown, actor: string): Promise<CaseDetail> {
+  if (typeof versionId !== 'string' || versionId === '') {
+    throw new ApiError(422, 'invalid-request', 'versionId: required', { details: { problems: [{ path: 'versionId', message: 'required' }] } });
+  }
+  const at = ctx.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await lockedCase(trx, ctx, caseId);
+    if (row.conflict !== 1) throw new ApiError(409, 'no-conflict', `Case ${row.case_number} has no open conflict`);
+    const chosen = await trx.selectFrom('case_versions').selectAll().where('id', '=', versionId).where('case_id', '=', caseId).executeTakeFirst();
+    if (!chosen) throw new ApiError(422, 'invalid-request', `versionId: no version ${versionId} of case ${row.case_number}`, { details: { problems: [{ path: 'versionId', message: 'not a version of this case' }] } });
+    const revision = (await maxRevision(trx, caseId, row.revision)) + 1;
+    const id = randomUUID();
+    await trx
+      .insertInto('case_versions')
+      .values({ id, case_id: caseId, revision, base_revision: row.revision, source: 'county', mutation_id: null, device_id: null, actor, at, received_at: at, status: chosen.status, facts: chosen.facts, registration: chosen.registration, figures: chosen.figures, conflicting: 0 })
+      .execute();
+    await trx.updateTable('case_versions').set({ conflicting: 0 }).where('case_id', '=', caseId).execute();
+    const facts = JSON.parse(chosen.facts) as { person?: { idNumber?: string } };
+    const registration = JSON.parse(chosen.registration) as { name?: string };
+    await trx
+      .updateTable('cases')
+      .set({
+        status: chosen.status,
+        facts: chosen.facts,
+        registration: chosen.registration,
+        name: registration.name ?? row.name,
+        id_number: facts.person?.idNumber ? normaliseIdNumber(facts.person.idNumber) : row.id_number,
+        revision,
+        current_version_id: id,
+        conflict: 0,
+        updated_at: at,
+        updated_by: actor,
+      })
+      .where('id', '=', caseId)
+      .execute();
+    await logChange(trx, ctx.kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
+  });
+  return caseDetail(ctx, caseId);
+}
+
+/** 退回补正: the county sends the case back to the window with what to correct. */
+export async function requestCorrection(ctx: CountyContext, caseId: string, message: unknown, actor: string): Promise<CaseDetail> {
+  const text = typeof message === 'string' ? message.trim() : '';
+  if (text === '' || text.length > 500) {
+    throw new ApiError(422, 'invalid-request', `message: ${text === '' ? 'required' : 'at most 500 characters'}`, { details: { problems: [{ path: 'message', message: text === '' ? 'required' : 'at most 500 characters' }] } });
+  }
+  const at = ctx.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await lockedCase(trx, ctx, caseId);
+    const revision = (await maxRevision(trx, caseId, row.revision)) + 1;
+    const id = randomUUID();
+    await trx
+      .insertInto('case_versions')
+      .values({ id, case_id: caseId, revision, base_revision: row.revision, source: 'county', mutation_id: null, device_id: null, actor, at, received_at: at, status: row.status, facts: row.facts, registration: row.registration, figures: null, conflicting: 0 })
+      .execute();
+    await trx
+      .updateTable('cases')
+      .set({ county_status: 'correction-requested', correction_request: text, revision, current_version_id: id, updated_at: at, updated_by: actor })
+      .where('id', '=', caseId)
+      .execute();
+    await logChange(trx, ctx.kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
+  });
+  return caseDetail(ctx, caseId);
+}

@@ -1,0 +1,364 @@
+// Push: a device's batch of outbox mutations applied in one transaction together with the device's
+// last applied sequence number. A repeated batch is acknowledged without being applied again, a
+// batch that starts past the next expected number is refused (`sequence-gap`), a case changed at
+// the county since the tablet's base revision keeps both versions (`conflict`), the same ID number
+// on another case is linked as a possible duplicate, and every received version is re-evaluated
+// with the parameter set the tablet used (and the newest one) so that differing figures are flagged.
+
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { checkIdNumber, evaluate, isJiexuError, upgradeIdNumber15, type CaseFacts, type Determination, type ParameterSet } from '../../domain';
+import { parseCaseFacts } from '../../shared/case';
+import { parseRegistration, type Registration } from '../../shared/registration';
+import {
+  CLOCK_SKEW_LIMIT_MS,
+  PROTOCOL_VERSION,
+  differingFigures,
+  figuresOf,
+  type FiguresDigest,
+  type MutationResult,
+  type PushRequest,
+  type PushResponse,
+  type WireMutation,
+} from '../../shared/sync-protocol';
+import { authorize, type Principal } from '../auth/policy';
+import type { CasesTable, Database } from '../db/schema';
+import { ApiError } from '../errors';
+import { flag, type CountyContext } from './context';
+import { knownParameterSets, type KnownParameterSets } from './parameter-sets';
+
+type DevicePrincipal = Principal & { kind: 'device' };
+
+/** A mutation whose case facts and registration have passed the same checks as on the tablet. */
+export interface ValidatedMutation extends Omit<WireMutation, 'facts' | 'registration'> {
+  facts: CaseFacts;
+  registration: Registration;
+  /** Normalised (18 characters, upper-case X): what duplicates are found by. */
+  idNumber: string;
+}
+
+export function normaliseIdNumber(raw: string): string {
+  const check = checkIdNumber(raw);
+  if (check.valid) return check.idNumber;
+  const s = raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+  return (s.length === 15 ? upgradeIdNumber15(s) : null) ?? s;
+}
+
+/** Checks every mutation's facts and registration; refuses the whole batch naming each bad field. */
+export function validateBatch(req: PushRequest): ValidatedMutation[] {
+  const problems: { path: string; message: string }[] = [];
+  const out: ValidatedMutation[] = [];
+  req.batch.forEach((m, i) => {
+    const facts = parseCaseFacts(m.facts);
+    if (!facts.ok) problems.push(...facts.problems.map((p) => ({ path: `batch[${i}].facts.${p.path}`, message: p.message })));
+    const registration = parseRegistration(m.registration, facts.ok ? facts.facts : m.facts);
+    if (!registration.ok) problems.push(...registration.problems.map((p) => ({ path: `batch[${i}].registration.${p.path}`, message: p.message })));
+    if (facts.ok && registration.ok) {
+      const id = checkIdNumber(facts.facts.person.idNumber);
+      if (!id.valid) problems.push({ path: `batch[${i}].facts.person.idNumber`, message: `not a valid ID number (${id.reason})` });
+      out.push({ ...m, facts: facts.facts, registration: registration.registration, idNumber: normaliseIdNumber(facts.facts.person.idNumber) });
+    }
+  });
+  if (problems.length > 0) {
+    throw new ApiError(422, 'invalid-batch', `The batch was refused, nothing was applied: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, {
+      details: { problems },
+    });
+  }
+  return out;
+}
+
+interface ServerResult {
+  parametersVersion: string;
+  purpose: 'tablet-set' | 'newest-set';
+  determination: Determination | null;
+  figures: FiguresDigest | null;
+  error: string | null;
+  differs: boolean;
+}
+
+function runEngine(facts: CaseFacts, set: ParameterSet): { determination: Determination } | { error: string } {
+  try {
+    return { determination: evaluate(facts, set) };
+  } catch (err) {
+    if (isJiexuError(err)) return { error: `${err.code}: ${err.message}` };
+    throw err;
+  }
+}
+
+/** The server's own determinations of a version: under the tablet's set, and under the newest where that is newer. */
+export function serverDeterminations(m: ValidatedMutation, sets: KnownParameterSets): ServerResult[] {
+  const out: ServerResult[] = [];
+  const tabletSet = sets.byVersion.get(m.figures.parametersVersion);
+  if (!tabletSet) {
+    out.push({
+      parametersVersion: m.figures.parametersVersion,
+      purpose: 'tablet-set',
+      determination: null,
+      figures: null,
+      error: `unknown-parameter-set: the server has no parameter set ${m.figures.parametersVersion}`,
+      differs: true,
+    });
+  } else {
+    const r = runEngine(m.facts, tabletSet);
+    if ('error' in r) {
+      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', determination: null, figures: null, error: r.error, differs: true });
+    } else {
+      const figures = figuresOf(r.determination);
+      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', determination: r.determination, figures, error: null, differs: differingFigures(figures, m.figures).length > 0 });
+    }
+  }
+  if (sets.newest.version !== m.figures.parametersVersion && (!tabletSet || sets.newest.issued >= tabletSet.issued)) {
+    const r = runEngine(m.facts, sets.newest);
+    out.push(
+      'error' in r
+        ? { parametersVersion: sets.newest.version, purpose: 'newest-set', determination: null, figures: null, error: r.error, differs: false }
+        : { parametersVersion: sets.newest.version, purpose: 'newest-set', determination: r.determination, figures: figuresOf(r.determination), error: null, differs: false },
+    );
+  }
+  return out;
+}
+
+async function lockIdNumbers(trx: Kysely<Database>, ctx: CountyContext, idNumbers: string[]): Promise<void> {
+  if (ctx.kind !== 'postgres') return;
+  // Sorted, so two devices pushing the same veterans lock in the same order and never deadlock.
+  for (const id of [...new Set(idNumbers)].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtext(${`jiexu-id:${id}`}))`.execute(trx);
+  }
+}
+
+type CaseRow = Pick<CasesTable, 'id' | 'device_id' | 'township_code' | 'revision' | 'conflict' | 'possible_duplicate' | 'figures_differ' | 'case_number'>;
+
+async function linkDuplicates(trx: Kysely<Database>, caseId: string, idNumber: string, at: string): Promise<boolean> {
+  const others = await trx.selectFrom('cases').select('id').where('id_number', '=', idNumber).where('id', '!=', caseId).execute();
+  if (others.length === 0) return false;
+  for (const o of others) {
+    const [a, b] = caseId < o.id ? [caseId, o.id] : [o.id, caseId];
+    await trx.insertInto('case_links').values({ case_a: a, case_b: b, kind: 'possible-duplicate', created_at: at }).onConflict((oc) => oc.columns(['case_a', 'case_b', 'kind']).doNothing()).execute();
+  }
+  await trx
+    .updateTable('cases')
+    .set({ possible_duplicate: 1 })
+    .where('id', 'in', [caseId, ...others.map((o) => o.id)])
+    .execute();
+  return true;
+}
+
+async function applyMutation(
+  trx: Kysely<Database>,
+  ctx: CountyContext,
+  device: DevicePrincipal,
+  m: ValidatedMutation,
+  results: ServerResult[],
+  receivedAt: string,
+): Promise<MutationResult> {
+  const existing: CaseRow | undefined = await trx
+    .selectFrom('cases')
+    .select(['id', 'device_id', 'township_code', 'revision', 'conflict', 'possible_duplicate', 'figures_differ', 'case_number'])
+    .where('id', '=', m.caseId)
+    .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirst();
+  authorize(device, {
+    type: 'case.write',
+    caseTownshipCode: existing?.township_code ?? device.townshipCode,
+    existing: existing ? { deviceId: existing.device_id, townshipCode: existing.township_code } : null,
+  });
+  if (!existing || existing.case_number !== m.caseNumber) {
+    const taken = await trx.selectFrom('cases').select('id').where('case_number', '=', m.caseNumber).where('id', '!=', m.caseId).executeTakeFirst();
+    if (taken) {
+      throw new ApiError(422, 'invalid-batch', `Case number ${m.caseNumber} already belongs to another case; nothing was applied`, {
+        details: { problems: [{ path: `seq ${m.seq}.caseNumber`, message: 'already used by another case' }] },
+      });
+    }
+  }
+
+  // The county changed the case after the version this change was made on (or a conflict is open): keep both.
+  const conflict = existing !== undefined && (existing.conflict === 1 || m.baseRevision !== existing.revision);
+  const tabletDiffers = results.some((r) => r.purpose === 'tablet-set' && r.differs);
+  const versionId = randomUUID();
+  const factsJson = JSON.stringify(m.facts);
+  const registrationJson = JSON.stringify(m.registration);
+
+  const caseValues = {
+    case_number: m.caseNumber,
+    id_number: m.idNumber,
+    name: m.registration.name,
+    status: m.status,
+    facts: factsJson,
+    registration: registrationJson,
+    revision: m.revision,
+    current_version_id: versionId,
+    parameters_version: m.figures.parametersVersion,
+    updated_at: receivedAt,
+    updated_by: m.clerk,
+  };
+  let serverRevision: number;
+  if (!existing) {
+    await trx
+      .insertInto('cases')
+      .values({
+        id: m.caseId,
+        device_id: device.deviceId,
+        township_code: device.townshipCode,
+        county_status: 'received',
+        correction_request: null,
+        conflict: 0,
+        possible_duplicate: 0,
+        figures_differ: flag(tabletDiffers),
+        received_at: receivedAt,
+        ...caseValues,
+      })
+      .execute();
+    serverRevision = m.revision;
+  } else if (conflict) {
+    await trx.updateTable('cases').set({ conflict: 1, figures_differ: flag(tabletDiffers || existing.figures_differ === 1) }).where('id', '=', m.caseId).execute();
+    serverRevision = existing.revision;
+  } else {
+    await trx
+      .updateTable('cases')
+      .set({ ...caseValues, figures_differ: flag(tabletDiffers || existing.figures_differ === 1) })
+      .where('id', '=', m.caseId)
+      .execute();
+    serverRevision = m.revision;
+  }
+
+  await trx
+    .insertInto('case_versions')
+    .values({
+      id: versionId,
+      case_id: m.caseId,
+      revision: m.revision,
+      base_revision: m.baseRevision,
+      source: 'tablet',
+      mutation_id: m.mutationId,
+      device_id: device.deviceId,
+      actor: m.clerk,
+      at: m.at,
+      received_at: receivedAt,
+      status: m.status,
+      facts: factsJson,
+      registration: registrationJson,
+      figures: JSON.stringify(m.figures),
+      conflicting: flag(conflict),
+    })
+    .execute();
+  if (results.length > 0) {
+    await trx
+      .insertInto('server_determinations')
+      .values(
+        results.map((r) => ({
+          version_id: versionId,
+          parameters_version: r.parametersVersion,
+          case_id: m.caseId,
+          purpose: r.purpose,
+          figures: r.figures === null ? null : JSON.stringify(r.figures),
+          determination: r.determination === null ? null : JSON.stringify(r.determination),
+          error: r.error,
+          figures_differ: flag(r.differs),
+          computed_at: receivedAt,
+        })),
+      )
+      .execute();
+  }
+  const duplicate = (await linkDuplicates(trx, m.caseId, m.idNumber, receivedAt)) || existing?.possible_duplicate === 1;
+  await trx
+    .insertInto('applied_mutations')
+    .values({ mutation_id: m.mutationId, device_id: device.deviceId, seq: m.seq, case_id: m.caseId, outcome: conflict ? 'conflict' : 'applied', server_revision: serverRevision, received_at: receivedAt })
+    .execute();
+  return {
+    seq: m.seq,
+    mutationId: m.mutationId,
+    caseId: m.caseId,
+    outcome: conflict ? 'conflict' : 'applied',
+    serverRevision,
+    conflict: conflict || existing?.conflict === 1,
+    possibleDuplicate: duplicate,
+    figuresDiffer: tabletDiffers || existing?.figures_differ === 1,
+  };
+}
+
+/** The outcome of a mutation received before: what it was then, with the case's flags now. */
+async function repeated(trx: Kysely<Database>, device: DevicePrincipal, m: WireMutation): Promise<MutationResult> {
+  const row = await trx
+    .selectFrom('applied_mutations')
+    .leftJoin('cases', 'cases.id', 'applied_mutations.case_id')
+    .select(['applied_mutations.mutation_id', 'applied_mutations.server_revision', 'cases.conflict', 'cases.possible_duplicate', 'cases.figures_differ'])
+    .where('applied_mutations.device_id', '=', device.deviceId)
+    .where('applied_mutations.seq', '=', m.seq)
+    .executeTakeFirst();
+  if (!row || row.mutation_id !== m.mutationId) {
+    throw new ApiError(422, 'invalid-batch', `Sequence number ${m.seq} of device ${device.deviceId} was already used by another mutation; nothing was applied`, {
+      details: { problems: [{ path: `seq ${m.seq}`, message: 'already used by another mutation' }] },
+    });
+  }
+  return {
+    seq: m.seq,
+    mutationId: m.mutationId,
+    caseId: m.caseId,
+    outcome: 'duplicate',
+    serverRevision: row.server_revision,
+    conflict: row.conflict === 1,
+    possibleDuplicate: row.possible_duplicate === 1,
+    figuresDiffer: row.figures_differ === 1,
+  };
+}
+
+export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, req: PushRequest): Promise<PushResponse> {
+  const mutations = validateBatch(req);
+  const sets = await knownParameterSets(ctx.db);
+  // The engine runs before the transaction: it is pure and the slowest step, so locks are held briefly.
+  const evaluated = new Map(mutations.map((m) => [m.mutationId, serverDeterminations(m, sets)]));
+
+  const now = ctx.now();
+  const receivedAt = now.toISOString();
+  const { out: results, lastSeq } = await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('devices')
+      .select(['last_seq', 'revoked_at', 'township_code'])
+      .where('device_id', '=', device.deviceId)
+      .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirstOrThrow();
+    // Revoked between authentication and now: refused all the same.
+    const current: DevicePrincipal = { ...device, revokedAt: row.revoked_at, townshipCode: row.township_code };
+    authorize(current, { type: 'sync.push', claimedDeviceId: req.deviceId });
+
+    const expected = row.last_seq + 1;
+    const first = mutations[0]!.seq;
+    if (first > expected) {
+      throw new ApiError(409, 'sequence-gap', `Device ${device.deviceId}: the server expects seq ${expected} next, the batch starts at ${first}; nothing was applied`, {
+        details: { expectedSeq: expected },
+      });
+    }
+    const fresh = mutations.filter((m) => m.seq >= expected);
+    if (fresh.length > 0) {
+      const known = await trx.selectFrom('applied_mutations').select('mutation_id').where('mutation_id', 'in', fresh.map((m) => m.mutationId)).execute();
+      if (known.length > 0) {
+        throw new ApiError(422, 'invalid-batch', `Mutation ${known[0]!.mutation_id} was already received under another sequence number; nothing was applied`, {
+          details: { problems: known.map((k) => ({ path: `mutationId ${k.mutation_id}`, message: 'already received under another seq' })) },
+        });
+      }
+      await lockIdNumbers(trx, ctx, fresh.map((m) => m.idNumber));
+    }
+
+    const out: MutationResult[] = [];
+    let lastSeq = row.last_seq;
+    for (const m of mutations) {
+      if (m.seq < expected) out.push(await repeated(trx, current, m));
+      else {
+        out.push(await applyMutation(trx, ctx, current, m, evaluated.get(m.mutationId)!, receivedAt));
+        lastSeq = m.seq;
+      }
+    }
+    await trx.updateTable('devices').set({ last_seq: lastSeq, last_seen_at: receivedAt, app_version: req.appVersion }).where('device_id', '=', device.deviceId).execute();
+    return { out, lastSeq };
+  });
+
+  const skew = Date.parse(req.clientTime) - now.getTime();
+  return {
+    protocol: PROTOCOL_VERSION,
+    // Everything up to the device's last applied seq is on the server, even beyond this batch.
+    ackedThroughSeq: lastSeq,
+    serverTime: receivedAt,
+    ...(Math.abs(skew) > CLOCK_SKEW_LIMIT_MS ? { clockSkewMs: Math.round(skew) } : {}),
+    results,
+  };
+}

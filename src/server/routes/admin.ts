@@ -1,0 +1,133 @@
+// The county page's API: sign-in, townships, enrolment codes, devices, accounts, synced cases with
+// their flags, conflict resolution, correction requests, parameter sets. Every route asks the
+// policy (auth/policy.ts) before it acts.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { accountOf, closeSession, openSession, SESSION_HOURS, sessionCookie } from '../auth/authenticate';
+import { authorize, type AdminOperation, type Principal } from '../auth/policy';
+import { hashPassword, verifyPassword } from '../auth/secrets';
+import { caseDetail, listCases, requestCorrection, resolveConflict, type CaseFlagFilter } from '../county/case-review';
+import {
+  createAccount,
+  createEnrolmentCode,
+  createTownship,
+  listAccounts,
+  listDevices,
+  listTownships,
+  publishParameterSet,
+  revokeDevice,
+} from '../county/administration';
+import { ApiError } from '../errors';
+
+type Body = Record<string, unknown>;
+
+function body(request: FastifyRequest): Body {
+  const b = request.body;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new ApiError(400, 'invalid-request', 'Expected a JSON object body');
+  return b as Body;
+}
+
+// Spent on unknown user names too, so the answer's timing does not tell which names exist.
+let dummyHash: Promise<string> | null = null;
+
+export function registerAdmin(app: FastifyInstance, secureCookies: boolean): void {
+  const as = async (request: FastifyRequest, operation: AdminOperation): Promise<Principal & { kind: 'account' }> => {
+    const principal = await accountOf(app.county.db, request, app.county.now());
+    authorize(principal, { type: 'admin', operation });
+    return principal as Principal & { kind: 'account' };
+  };
+
+  app.post('/api/admin/login', async (request, reply) => {
+    const b = body(request);
+    const username = typeof b.username === 'string' ? b.username.trim().toLowerCase() : '';
+    const password = typeof b.password === 'string' ? b.password : '';
+    const account = await app.county.db.selectFrom('accounts').selectAll().where('username', '=', username).executeTakeFirst();
+    dummyHash ??= hashPassword('not a password of anyone');
+    const ok = await verifyPassword(password, account?.password_hash ?? (await dummyHash));
+    if (!account || !ok) throw new ApiError(401, 'wrong-credentials', 'Unknown user name or wrong password');
+    authorize({ kind: 'anonymous' }, { type: 'account.sign-in', account: { role: account.role, active: account.active === 1 } });
+    const session = await openSession(app.county.db, account.id, app.county.now());
+    reply.header('Set-Cookie', sessionCookie(session.token, SESSION_HOURS * 3600, secureCookies));
+    return { username: account.username, displayName: account.display_name, role: account.role, expiresAt: session.expiresAt };
+  });
+
+  app.post('/api/admin/logout', async (request, reply) => {
+    await closeSession(app.county.db, request);
+    reply.header('Set-Cookie', sessionCookie('', 0, secureCookies));
+    return { ok: true };
+  });
+
+  app.get('/api/admin/townships', async (request) => {
+    await as(request, 'township.list');
+    return { townships: await listTownships(app.county) };
+  });
+  app.post('/api/admin/townships', async (request, reply) => {
+    await as(request, 'township.create');
+    const b = body(request);
+    reply.code(201);
+    return createTownship(app.county, { code: b.code, name: b.name });
+  });
+
+  app.post('/api/admin/enrolment-codes', async (request, reply) => {
+    const who = await as(request, 'enrolment-code.create');
+    const b = body(request);
+    reply.code(201);
+    return createEnrolmentCode(app.county, { townshipCode: b.townshipCode, hours: b.hours }, who.username);
+  });
+
+  app.get('/api/admin/devices', async (request) => {
+    await as(request, 'device.list');
+    return { devices: await listDevices(app.county) };
+  });
+  app.post('/api/admin/devices/:deviceId/revoke', async (request) => {
+    const who = await as(request, 'device.revoke');
+    return revokeDevice(app.county, (request.params as { deviceId: string }).deviceId, who.username);
+  });
+
+  app.get('/api/admin/accounts', async (request) => {
+    await as(request, 'account.list');
+    return { accounts: await listAccounts(app.county) };
+  });
+  app.post('/api/admin/accounts', async (request, reply) => {
+    await as(request, 'account.create');
+    const b = body(request);
+    const role = b.role === undefined ? 'clerk' : b.role;
+    if (role !== 'clerk' && role !== 'admin') throw new ApiError(422, 'invalid-request', 'role: must be "clerk" or "admin"', { details: { problems: [{ path: 'role', message: 'must be "clerk" or "admin"' }] } });
+    reply.code(201);
+    return createAccount(app.county, { username: b.username, displayName: b.displayName, password: b.password, role, townshipCode: b.townshipCode });
+  });
+
+  app.get('/api/admin/cases', async (request) => {
+    await as(request, 'case.list');
+    const q = request.query as Record<string, string | undefined>;
+    const flags: CaseFlagFilter[] = ['conflict', 'possible-duplicate', 'figures-differ'];
+    const flag = flags.find((f) => f === q.flag);
+    if (q.flag !== undefined && flag === undefined) throw new ApiError(422, 'invalid-request', `flag: must be one of ${flags.join(', ')}`, { details: { problems: [{ path: 'flag', message: `must be one of ${flags.join(', ')}` }] } });
+    return {
+      cases: await listCases(app.county, {
+        ...(flag ? { flag } : {}),
+        ...(q.township ? { townshipCode: q.township } : {}),
+        ...(q.limit && /^\d+$/.test(q.limit) ? { limit: Number(q.limit) } : {}),
+        ...(q.offset && /^\d+$/.test(q.offset) ? { offset: Number(q.offset) } : {}),
+      }),
+    };
+  });
+  app.get('/api/admin/cases/:id', async (request) => {
+    await as(request, 'case.read');
+    return caseDetail(app.county, (request.params as { id: string }).id);
+  });
+  app.post('/api/admin/cases/:id/resolve', async (request) => {
+    const who = await as(request, 'case.resolve-conflict');
+    return resolveConflict(app.county, (request.params as { id: string }).id, body(request).versionId, who.username);
+  });
+  app.post('/api/admin/cases/:id/correction-request', async (request) => {
+    const who = await as(request, 'case.request-correction');
+    return requestCorrection(app.county, (request.params as { id: string }).id, body(request).message, who.username);
+  });
+
+  app.post('/api/admin/parameter-sets', async (request, reply) => {
+    const who = await as(request, 'parameter-set.publish');
+    reply.code(201);
+    return publishParameterSet(app.county, body(request).document, who.username);
+  });
+}

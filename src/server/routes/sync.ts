@@ -1,0 +1,93 @@
+// The tablets' API: enrolment, push, pull and clerk sign-in. Bodies may be gzip-compressed.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  PROTOCOL_VERSION,
+  SUPPORTED_CASE_SCHEMA_VERSIONS,
+  parseEnrolRequest,
+  parsePullRequest,
+  parsePushRequest,
+  type Parsed,
+} from '../../shared/sync-protocol';
+import { deviceOf } from '../auth/authenticate';
+import { authorize, type Principal } from '../auth/policy';
+import { hashPassword, verifyPassword } from '../auth/secrets';
+import { redeemEnrolmentCode } from '../county/enrolment';
+import { ingestPush } from '../county/ingest';
+import { pullChanges } from '../county/pull';
+import { ApiError } from '../errors';
+
+/** The parsed value, or the refusal: version codes first (请更新应用), then field-named problems. */
+function accept<T>(parsed: Parsed<T>, invalidCode: 'invalid-batch' | 'invalid-request'): T {
+  if (parsed.ok) return parsed.value;
+  const lines = parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+  if (parsed.code === 'protocol-mismatch') {
+    throw new ApiError(400, 'protocol-mismatch', `Protocol version mismatch (${lines}); update the app`, { details: { supported: [PROTOCOL_VERSION], problems: parsed.problems } });
+  }
+  if (parsed.code === 'schema-mismatch') {
+    throw new ApiError(400, 'schema-mismatch', `Case schema version mismatch (${lines}); update the app`, { details: { supported: [...SUPPORTED_CASE_SCHEMA_VERSIONS], problems: parsed.problems } });
+  }
+  throw new ApiError(422, invalidCode, `The request was refused, nothing was applied: ${lines}`, { details: { problems: parsed.problems } });
+}
+
+function claimedDevice(body: unknown, principal: Principal): string {
+  const id = typeof body === 'object' && body !== null ? (body as { deviceId?: unknown }).deviceId : undefined;
+  if (typeof id === 'string') return id;
+  return principal.kind === 'device' ? principal.deviceId : '';
+}
+
+function protocolFirst(body: unknown): void {
+  // A peer of another protocol may not even send credentials the way this one reads them.
+  const r = parsePushRequest(typeof body === 'object' && body !== null ? { protocol: (body as { protocol?: unknown }).protocol } : body);
+  if (!r.ok && r.code === 'protocol-mismatch') accept(r, 'invalid-request');
+}
+
+async function device(app: FastifyInstance, request: FastifyRequest, type: 'sync.push' | 'sync.pull'): Promise<Principal & { kind: 'device' }> {
+  protocolFirst(request.body);
+  const principal = await deviceOf(app.county.db, request);
+  authorize(principal, { type, claimedDeviceId: claimedDevice(request.body, principal) });
+  return principal as Principal & { kind: 'device' };
+}
+
+// Spent on unknown user names too, so the answer's timing does not tell which names exist.
+let dummy: Promise<string> | null = null;
+const dummyHash = () => (dummy ??= hashPassword('not a password of anyone'));
+
+export function registerSync(app: FastifyInstance): void {
+  app.post('/api/enrol', async (request) => {
+    const req = accept(parseEnrolRequest(request.body), 'invalid-request');
+    return redeemEnrolmentCode(app.county, req);
+  });
+
+  app.post('/api/sync/push', async (request) => {
+    const principal = await device(app, request, 'sync.push');
+    const req = accept(parsePushRequest(request.body), 'invalid-batch');
+    return ingestPush(app.county, principal, req);
+  });
+
+  const pull = async (request: FastifyRequest, input: unknown) => {
+    const principal = await device(app, request, 'sync.pull');
+    return pullChanges(app.county, principal, accept(parsePullRequest(input), 'invalid-request'));
+  };
+  app.post('/api/sync/pull', async (request) => pull(request, request.body));
+  app.get('/api/sync/pull', async (request) => {
+    const q = request.query as Record<string, string | undefined>;
+    const num = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : v);
+    const input = { protocol: num(q.protocol), appVersion: q.appVersion, schemaVersion: num(q.schemaVersion), deviceId: q.deviceId, cursor: q.cursor ?? null };
+    (request as { body?: unknown }).body = input;
+    return pull(request, input);
+  });
+
+  // A clerk signs in online once on a tablet of his township; the tablet then keeps a PIN verifier.
+  app.post('/api/sync/clerk-sign-in', async (request) => {
+    const principal = await deviceOf(app.county.db, request);
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { username?: unknown; password?: unknown };
+    const username = typeof body.username === 'string' ? body.username.trim().toLowerCase() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const account = await app.county.db.selectFrom('accounts').selectAll().where('username', '=', username).executeTakeFirst();
+    const ok = await verifyPassword(password, account?.password_hash ?? (await dummyHash()));
+    const clerk = ok && account ? account : null;
+    authorize(principal, { type: 'clerk.sign-in', clerk: clerk && { role: clerk.role, townshipCode: clerk.township_code, active: clerk.active === 1 } });
+    return { clerk: { username: clerk!.username, displayName: clerk!.display_name, townshipCode: clerk!.township_code, active: clerk!.active === 1 } };
+  });
+}

@@ -1,0 +1,355 @@
+// The day-end sync protocol between a tablet and the county server, version 1. Both sides validate
+// what they receive with these schemas: a request body is `unknown` until parsePushRequest (or
+// parsePullRequest) accepts it, and the case facts inside a valid push are still `unknown` (a
+// WireMutation) until the server has run parseCaseFacts / parseRegistration on them (a
+// ValidatedMutation, in the server). A tablet of another protocol or schema version gets a
+// `protocol-mismatch` / `schema-mismatch` code it shows as 请更新应用, never a silent drop.
+
+import * as z from 'zod';
+import type { Determination, Problem } from '../domain';
+import { COUNTIES } from '../domain/regions';
+import { problemsOfZodError } from './case';
+
+/** The shape of the messages. A change that an older peer cannot read is a new number. */
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * The shape of the case data inside the messages (facts, registration, figures digest). Versioned
+ * apart from the envelope: the county can refuse tablets whose case schema it no longer reads.
+ */
+export const CASE_SCHEMA_VERSION = 1;
+
+/** Case schema versions this build of the server accepts. */
+export const SUPPORTED_CASE_SCHEMA_VERSIONS: readonly number[] = [1];
+
+/** A device whose clock differs from the server's by more than this is told so. */
+export const CLOCK_SKEW_LIMIT_MS = 5 * 60_000;
+
+/** Most mutations in one push; a tablet with more sends several batches. */
+export const MAX_BATCH = 500;
+
+export const SYNC_ERROR_CODES = [
+  'protocol-mismatch',
+  'schema-mismatch',
+  'sequence-gap',
+  'device-revoked',
+  'unauthenticated',
+  'forbidden',
+  'invalid-batch',
+  'invalid-request',
+  'enrolment-code-invalid',
+  'enrolment-code-expired',
+  'enrolment-code-used',
+  'device-already-enrolled',
+] as const;
+export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
+
+/** Codes after which retrying the same request cannot succeed: the tablet must stop and show why. */
+export const FATAL_SYNC_CODES: ReadonlySet<string> = new Set<SyncErrorCode>([
+  'protocol-mismatch',
+  'schema-mismatch',
+  'device-revoked',
+  'unauthenticated',
+  'forbidden',
+  'invalid-batch',
+  'invalid-request',
+  'sequence-gap',
+  'enrolment-code-invalid',
+  'enrolment-code-expired',
+  'enrolment-code-used',
+  'device-already-enrolled',
+]);
+
+/** Codes the tablet shows as 请更新应用 (update the app). */
+export const UPDATE_REQUIRED_CODES: ReadonlySet<string> = new Set<SyncErrorCode>(['protocol-mismatch', 'schema-mismatch']);
+
+// --- the county list -----------------------------------------------------------------------------
+
+/** FNV-1a, 32 bits: a stable fingerprint in browser and server alike (not a security measure). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** The version of the county list built into this program: tablet and server compare theirs. */
+export const COUNTY_LIST_VERSION = `gb2260-${COUNTIES.length}-${fnv1a(COUNTIES.map((c) => `${c.code}${c.name}`).join('|'))}`;
+
+// --- figures digest ------------------------------------------------------------------------------
+
+const money = z.string().regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals');
+const unitPayer = z.enum(['unit', 'superior', 'fiscal']);
+
+/**
+ * The key figures of a tablet's determination, sent instead of the whole determination (the server
+ * recomputes that). Comparing the server's digest with the tablet's shows a bug or tampering.
+ */
+export const figuresDigestSchema = z.strictObject({
+  parametersVersion: z.string().min(1).max(100),
+  rulesVersion: z.string().min(1).max(100),
+  asOf: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
+  inScope: z.boolean(),
+  militaryMonths: z.number().int().min(0).nullable(),
+  backPayMonths: z.number().int().min(0).nullable(),
+  pensionUnitAmount: money.nullable(),
+  pensionIndividualAmount: money.nullable(),
+  pensionUnitPayer: unitPayer.nullable(),
+  medicalUnitAmount: money.nullable(),
+  medicalIndividualAmount: money.nullable(),
+  medicalUnitPayer: unitPayer.nullable(),
+});
+export type FiguresDigest = z.output<typeof figuresDigestSchema>;
+
+/** The digest of a determination: the same function on tablet and server. */
+export function figuresOf(d: Determination): FiguresDigest {
+  return {
+    parametersVersion: d.parametersVersion,
+    rulesVersion: d.rulesVersion,
+    asOf: d.asOf,
+    inScope: d.inScope,
+    militaryMonths: d.militaryMonths,
+    backPayMonths: d.pension?.backPayMonths ?? null,
+    pensionUnitAmount: d.pension?.unitAmount ?? null,
+    pensionIndividualAmount: d.pension?.individualAmount ?? null,
+    pensionUnitPayer: d.pension?.unitPayer ?? null,
+    medicalUnitAmount: d.medical?.unitAmount ?? null,
+    medicalIndividualAmount: d.medical?.individualAmount ?? null,
+    medicalUnitPayer: d.medical?.unitPayer ?? null,
+  };
+}
+
+/** Names of the figures that differ between two digests (empty when they agree). */
+export function differingFigures(a: FiguresDigest, b: FiguresDigest): (keyof FiguresDigest)[] {
+  return (Object.keys(figuresDigestSchema.shape) as (keyof FiguresDigest)[]).filter((k) => a[k] !== b[k]);
+}
+
+// --- push ----------------------------------------------------------------------------------------
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
+const isoInstant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time');
+export const deviceIdSchema = z.string().regex(/^[0-9ABCDEFGHJKMNPQRSTVWXYZ]{8}$/, 'expected an 8-character device id');
+const seq = z.number().int('expected a whole number').min(1, 'must be 1 or more');
+
+export const MUTATION_KINDS = ['case.create', 'case.update', 'case.withdraw'] as const;
+export const CASE_STATUSES = ['registered', 'withdrawn'] as const;
+export type WireCaseStatus = (typeof CASE_STATUSES)[number];
+
+/** One outbox mutation on the wire: the whole case state after the change, facts still untrusted. */
+export const wireMutationSchema = z
+  .strictObject({
+    seq,
+    mutationId: uuid,
+    kind: z.enum(MUTATION_KINDS),
+    caseId: uuid,
+    revision: z.number().int().min(1),
+    baseRevision: z.number().int().min(1).nullable(),
+    at: isoInstant,
+    clerk: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
+    caseNumber: z.string().regex(/^\d{6}-[0-9A-Z]{8}-\d{5,}$/, 'expected COUNTY-DEVICE-NUMBER, e.g. 150102-K7Q2MX3B-00012'),
+    status: z.enum(CASE_STATUSES),
+    /** Checked by the server with parseCaseFacts: untrusted until then. */
+    facts: z.unknown(),
+    /** Checked by the server with parseRegistration: untrusted until then. */
+    registration: z.unknown(),
+    figures: figuresDigestSchema,
+  })
+  .superRefine((m, ctx) => {
+    if (m.kind === 'case.create' && m.baseRevision !== null) ctx.addIssue({ code: 'custom', path: ['baseRevision'], message: 'must be null for case.create' });
+    if (m.kind !== 'case.create' && m.baseRevision === null) ctx.addIssue({ code: 'custom', path: ['baseRevision'], message: `required for ${m.kind}` });
+    if (m.baseRevision !== null && m.revision <= m.baseRevision) ctx.addIssue({ code: 'custom', path: ['revision'], message: 'must be greater than baseRevision' });
+    if (m.kind === 'case.withdraw' && m.status !== 'withdrawn') ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be "withdrawn" for case.withdraw' });
+  });
+export type WireMutation = z.output<typeof wireMutationSchema>;
+
+const envelope = {
+  protocol: z.literal(PROTOCOL_VERSION),
+  appVersion: z.string().min(1).max(50),
+  schemaVersion: z.number().int(),
+  deviceId: deviceIdSchema,
+};
+
+export const pushRequestSchema = z
+  .strictObject({
+    ...envelope,
+    clientTime: isoInstant,
+    batch: z.array(wireMutationSchema).min(1, 'a batch has at least one mutation').max(MAX_BATCH, `at most ${MAX_BATCH} mutations`),
+  })
+  .superRefine((r, ctx) => {
+    r.batch.forEach((m, i) => {
+      if (i > 0 && m.seq !== r.batch[i - 1]!.seq + 1) {
+        ctx.addIssue({ code: 'custom', path: ['batch', i, 'seq'], message: `expected ${r.batch[i - 1]!.seq + 1}: a batch is consecutive sequence numbers in order` });
+      }
+    });
+  });
+export type PushRequest = z.output<typeof pushRequestSchema>;
+
+export const MUTATION_OUTCOMES = ['applied', 'duplicate', 'conflict'] as const;
+export type MutationOutcome = (typeof MUTATION_OUTCOMES)[number];
+
+export const mutationResultSchema = z.object({
+  seq,
+  mutationId: uuid,
+  caseId: uuid,
+  /** applied: stored as the case's current version; duplicate: received before, not applied again; conflict: kept beside the county's version. */
+  outcome: z.enum(MUTATION_OUTCOMES),
+  /** The case's revision on the server after this mutation. */
+  serverRevision: z.number().int().min(1),
+  conflict: z.boolean(),
+  possibleDuplicate: z.boolean(),
+  figuresDiffer: z.boolean(),
+});
+export type MutationResult = z.output<typeof mutationResultSchema>;
+
+export const pushResponseSchema = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  /** Every mutation of this device up to and including this seq is on the server: remove them. */
+  ackedThroughSeq: z.number().int().min(0),
+  serverTime: isoInstant,
+  /** Present when the device clock is off by more than CLOCK_SKEW_LIMIT_MS: device minus server. */
+  clockSkewMs: z.number().int().optional(),
+  results: z.array(mutationResultSchema),
+});
+export type PushResponse = z.output<typeof pushResponseSchema>;
+
+// --- pull ----------------------------------------------------------------------------------------
+
+export const pullRequestSchema = z.strictObject({
+  ...envelope,
+  /** Opaque; null for the first pull. */
+  cursor: z.string().max(100).nullable(),
+  clientTime: isoInstant.optional(),
+});
+export type PullRequest = z.output<typeof pullRequestSchema>;
+
+export const clerkPublicSchema = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  townshipCode: z.string().nullable(),
+  active: z.boolean(),
+});
+export type ClerkPublic = z.output<typeof clerkPublicSchema>;
+
+export const COUNTY_STATUSES = ['received', 'correction-requested'] as const;
+export type CountyStatus = (typeof COUNTY_STATUSES)[number];
+
+/** A change made at the county to one of this township's cases. */
+export const caseUpdateSchema = z.object({
+  caseId: uuid,
+  caseNumber: z.string(),
+  /** The case's revision on the server: the base of the tablet's next change. */
+  serverRevision: z.number().int().min(1),
+  status: z.enum(CASE_STATUSES),
+  countyStatus: z.enum(COUNTY_STATUSES),
+  /** What the county asks the window to correct (退回补正), or null. */
+  correctionRequest: z.string().nullable(),
+  conflict: z.boolean(),
+  /** The case as the county now holds it: what the tablet adopts when it has no change of its own. */
+  facts: z.unknown(),
+  registration: z.unknown(),
+  at: isoInstant,
+});
+export type CaseUpdate = z.output<typeof caseUpdateSchema>;
+
+export const pullResponseSchema = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  cursor: z.string(),
+  /** More changes wait: pull again with the new cursor. */
+  more: z.boolean(),
+  serverTime: isoInstant,
+  clockSkewMs: z.number().int().optional(),
+  township: z.object({ code: z.string(), name: z.string() }),
+  countyListVersion: z.string(),
+  /** Parameter set documents, validated by the tablet with parseParameterSet before use. */
+  parameterSets: z.array(z.object({ version: z.string(), publishedAt: isoInstant, document: z.unknown() })),
+  clerks: z.array(clerkPublicSchema),
+  caseUpdates: z.array(caseUpdateSchema),
+});
+export type PullResponse = z.output<typeof pullResponseSchema>;
+
+// --- enrolment -----------------------------------------------------------------------------------
+
+export const enrolRequestSchema = z.strictObject({
+  protocol: z.literal(PROTOCOL_VERSION),
+  appVersion: z.string().min(1).max(50),
+  code: z.string().trim().min(1, 'required').max(40),
+  deviceId: deviceIdSchema,
+});
+export type EnrolRequest = z.output<typeof enrolRequestSchema>;
+
+export const enrolResponseSchema = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  deviceId: deviceIdSchema,
+  /** The device's bearer credential: shown once, stored only as a hash on the server. */
+  credential: z.string().min(20),
+  township: z.object({ code: z.string(), name: z.string() }),
+  serverTime: isoInstant,
+});
+export type EnrolResponse = z.output<typeof enrolResponseSchema>;
+
+// --- errors --------------------------------------------------------------------------------------
+
+export const syncErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** For `sequence-gap`: the seq the server expects next. */
+    expectedSeq: z.number().int().optional(),
+    /** For `invalid-batch` / `invalid-request`: one per field. */
+    problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** For `protocol-mismatch` / `schema-mismatch`: what the server speaks. */
+    supported: z.array(z.number().int()).optional(),
+  }),
+});
+export type SyncErrorBody = z.output<typeof syncErrorBodySchema>;
+
+// --- parsing untrusted input ---------------------------------------------------------------------
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: 'protocol-mismatch' | 'schema-mismatch' | 'invalid-request'; problems: Problem[] };
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The envelope's versions are checked before anything else, so a tablet of another version gets a
+ * version code (请更新应用) rather than a list of fields it sent in a shape this side does not know.
+ */
+export function versionProblem(input: unknown, options: { checkSchema: boolean }): Parsed<never> | null {
+  const o = obj(input);
+  if (!o) return null;
+  if (o.protocol !== undefined && o.protocol !== PROTOCOL_VERSION) {
+    return { ok: false, code: 'protocol-mismatch', problems: [{ path: 'protocol', message: `this server speaks protocol ${PROTOCOL_VERSION}, not ${JSON.stringify(o.protocol)}` }] };
+  }
+  if (options.checkSchema && typeof o.schemaVersion === 'number' && !SUPPORTED_CASE_SCHEMA_VERSIONS.includes(o.schemaVersion)) {
+    return {
+      ok: false,
+      code: 'schema-mismatch',
+      problems: [{ path: 'schemaVersion', message: `this server reads case schema ${SUPPORTED_CASE_SCHEMA_VERSIONS.join(', ')}, not ${o.schemaVersion}` }],
+    };
+  }
+  return null;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, input: unknown, checkSchema: boolean): Parsed<T> {
+  const mismatch = versionProblem(input, { checkSchema });
+  if (mismatch) return mismatch;
+  const r = schema.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  return { ok: false, code: 'invalid-request', problems: problemsOfZodError(r.error) };
+}
+
+export const parsePushRequest = (input: unknown) => parseWith(pushRequestSchema, input, true);
+export const parsePullRequest = (input: unknown) => parseWith(pullRequestSchema, input, true);
+export const parseEnrolRequest = (input: unknown) => parseWith(enrolRequestSchema, input, false);
+export const parsePushResponse = (input: unknown) => parseWith(pushResponseSchema, input, false);
+export const parsePullResponse = (input: unknown) => parseWith(pullResponseSchema, input, false);
+export const parseEnrolResponse = (input: unknown) => parseWith(enrolResponseSchema, input, false);
+
+/** An error body from the server, or null when the input is not one. */
+export function parseSyncError(input: unknown): SyncErrorBody['error'] | null {
+  const r = syncErrorBodySchema.safeParse(input);
+  return r.success ? r.data.error : null;
+}

@@ -1,0 +1,196 @@
+// The tablet's side of the protocol, with no browser or Node dependency of its own: fetch, the
+// clock and compression are injected. Every failure is classified: `retry` (network, timeout,
+// server trouble, a garbled answer — the outbox is untouched and the same mutations go again) or
+// `refused` (a code retrying cannot fix: revoked device, version mismatch, invalid batch …).
+
+import {
+  CASE_SCHEMA_VERSION,
+  FATAL_SYNC_CODES,
+  PROTOCOL_VERSION,
+  UPDATE_REQUIRED_CODES,
+  parseEnrolResponse,
+  parsePullResponse,
+  parsePushResponse,
+  parseSyncError,
+  type EnrolResponse,
+  type MutationResult,
+  type PullResponse,
+} from '../shared/sync-protocol';
+import type { Compressor } from './compression';
+import type { OutboxSource } from './outbox';
+import { toWireMutation } from './outbox';
+
+export interface SyncClientConfig {
+  /** The county server, e.g. https://192.168.1.20:8443 (no trailing slash needed). */
+  baseUrl: string;
+  deviceId: string;
+  /** The bearer credential from enrolment. */
+  credential: string;
+  appVersion: string;
+  fetch: typeof fetch;
+  now: () => Date;
+  /** gzip for request bodies; null sends them uncompressed. */
+  compress: Compressor | null;
+  /** A request that takes longer is abandoned (and retried later). */
+  timeoutMs: number;
+  /** Mutations per push. */
+  batchSize: number;
+}
+
+export interface Refusal {
+  kind: 'refused';
+  status: number;
+  code: string;
+  message: string;
+  /** The tablet shows 请更新应用. */
+  updateRequired: boolean;
+  expectedSeq?: number;
+  problems?: { path: string; message: string }[];
+}
+
+export interface Retry {
+  kind: 'retry';
+  /** English, for the log: `timeout`, `network: …`, `status 503`, `garbled response: …`. */
+  reason: string;
+}
+
+export type PushOutcome =
+  | { kind: 'nothing-to-push' }
+  | { kind: 'pushed'; sent: number; ackedThroughSeq: number; results: MutationResult[]; clockSkewMs?: number; serverTime: string }
+  | Retry
+  | Refusal;
+
+type Sent = { kind: 'ok'; body: unknown } | Retry | Refusal;
+
+function url(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + path;
+}
+
+async function send(config: SyncClientConfig, path: string, payload: unknown, auth: boolean): Promise<Sent> {
+  const json = new TextEncoder().encode(JSON.stringify(payload));
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (auth) headers.authorization = `Bearer ${config.credential}`;
+  let body: Uint8Array = json;
+  if (config.compress) {
+    body = await config.compress(json);
+    headers['content-encoding'] = 'gzip';
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), config.timeoutMs);
+  let status: number;
+  let text: string;
+  try {
+    const res = await config.fetch(url(config.baseUrl, path), { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer>, signal: controller.signal });
+    status = res.status;
+    // Reading the body is part of the exchange: a connection cut mid-answer is a retry, not a result.
+    text = await res.text();
+  } catch (err) {
+    return { kind: 'retry', reason: controller.signal.aborted ? 'timeout' : `network: ${(err as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: 'retry', reason: `garbled response (status ${status}, ${text.length} bytes)` };
+  }
+  if (status >= 200 && status < 300) return { kind: 'ok', body: parsed };
+  const error = parseSyncError(parsed);
+  if (error && FATAL_SYNC_CODES.has(error.code)) {
+    return {
+      kind: 'refused',
+      status,
+      code: error.code,
+      message: error.message,
+      updateRequired: UPDATE_REQUIRED_CODES.has(error.code),
+      ...(error.expectedSeq !== undefined ? { expectedSeq: error.expectedSeq } : {}),
+      ...(error.problems !== undefined ? { problems: error.problems } : {}),
+    };
+  }
+  // 5xx, 503 while the server restarts, a body damaged on the way (400): the same request may succeed later.
+  return { kind: 'retry', reason: `status ${status}${error ? ` ${error.code}` : ''}` };
+}
+
+/**
+ * One push: the oldest pending mutations (up to batchSize) in one request. On acknowledgement the
+ * outbox drops every mutation up to ackedThroughSeq; on anything else it keeps them all.
+ */
+export async function pushOnce(config: SyncClientConfig, outbox: OutboxSource): Promise<PushOutcome> {
+  const pending = await outbox.pending(config.batchSize);
+  if (pending.length === 0) return { kind: 'nothing-to-push' };
+  const sent = await send(
+    config,
+    '/api/sync/push',
+    {
+      protocol: PROTOCOL_VERSION,
+      appVersion: config.appVersion,
+      schemaVersion: CASE_SCHEMA_VERSION,
+      deviceId: config.deviceId,
+      clientTime: config.now().toISOString(),
+      batch: pending.map(toWireMutation),
+    },
+    true,
+  );
+  if (sent.kind !== 'ok') return sent;
+  const response = parsePushResponse(sent.body);
+  if (!response.ok) return { kind: 'retry', reason: `garbled response: ${response.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` };
+  const r = response.value;
+  // An acknowledgement that does not cover what was sent is not trusted with the outbox.
+  if (r.ackedThroughSeq < pending.at(-1)!.seq) return { kind: 'retry', reason: `acknowledgement ${r.ackedThroughSeq} does not cover seq ${pending.at(-1)!.seq}` };
+  await outbox.acknowledge(r.ackedThroughSeq);
+  return {
+    kind: 'pushed',
+    sent: pending.length,
+    ackedThroughSeq: r.ackedThroughSeq,
+    results: r.results,
+    serverTime: r.serverTime,
+    ...(r.clockSkewMs !== undefined ? { clockSkewMs: r.clockSkewMs } : {}),
+  };
+}
+
+/** Where pulled changes go: the store applies a page and its cursor together. */
+export interface PullTarget {
+  cursor(): Promise<string | null>;
+  apply(page: PullResponse): Promise<void>;
+}
+
+export type PullOutcome = { kind: 'pulled'; pages: number; caseUpdates: number; clockSkewMs?: number } | Retry | Refusal;
+
+/** Pulls pages until the server has no more; each page is applied (with its cursor) before the next. */
+export async function pullAll(config: SyncClientConfig, target: PullTarget, maxPages = 50): Promise<PullOutcome> {
+  let pages = 0;
+  let caseUpdates = 0;
+  let clockSkewMs: number | undefined;
+  for (;;) {
+    const sent = await send(
+      config,
+      '/api/sync/pull',
+      { protocol: PROTOCOL_VERSION, appVersion: config.appVersion, schemaVersion: CASE_SCHEMA_VERSION, deviceId: config.deviceId, cursor: await target.cursor(), clientTime: config.now().toISOString() },
+      true,
+    );
+    if (sent.kind !== 'ok') return sent;
+    const page = parsePullResponse(sent.body);
+    if (!page.ok) return { kind: 'retry', reason: `garbled response: ${page.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` };
+    await target.apply(page.value);
+    pages++;
+    caseUpdates += page.value.caseUpdates.length;
+    clockSkewMs = page.value.clockSkewMs;
+    if (!page.value.more || pages >= maxPages) return { kind: 'pulled', pages, caseUpdates, ...(clockSkewMs !== undefined ? { clockSkewMs } : {}) };
+  }
+}
+
+/** Redeems an enrolment code: the credential to keep on the device, or why not. */
+export async function enrol(
+  config: Pick<SyncClientConfig, 'baseUrl' | 'appVersion' | 'fetch' | 'timeoutMs'>,
+  deviceId: string,
+  code: string,
+): Promise<{ kind: 'enrolled'; enrolment: EnrolResponse } | Retry | Refusal> {
+  const full: SyncClientConfig = { ...config, deviceId, credential: '', now: () => new Date(0), compress: null, batchSize: 0 };
+  const sent = await send(full, '/api/enrol', { protocol: PROTOCOL_VERSION, appVersion: config.appVersion, code, deviceId }, false);
+  if (sent.kind === 'retry') return sent;
+  if (sent.kind === 'refused') return sent;
+  const r = parseEnrolResponse(sent.body);
+  if (!r.ok) return { kind: 'retry', reason: 'garbled response' };
+  return { kind: 'enrolled', enrolment: r.value };
+}

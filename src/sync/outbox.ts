@@ -1,0 +1,34 @@
+// Where the push engine reads the device's pending mutations and removes them once the server has
+// acknowledged them. A mutation leaves the outbox only through acknowledge(): a push that fails
+// in any way leaves everything in place to be sent again.
+
+import { figuresOf, type WireMutation } from '../shared/sync-protocol';
+import type { OutboxMutation } from '../storage/types';
+
+export interface OutboxSource {
+  /** Up to `limit` pending mutations, lowest seq first. */
+  pending(limit: number): Promise<OutboxMutation[]>;
+  /** The server holds every mutation with seq ≤ throughSeq: remove them (and nothing else). */
+  acknowledge(throughSeq: number): Promise<void>;
+  count(): Promise<number>;
+}
+
+/** A stored mutation as it goes on the wire: the case facts and a digest of the key figures. */
+export function toWireMutation(m: OutboxMutation): WireMutation {
+  const c = m.payload;
+  return {
+    seq: m.seq,
+    mutationId: m.mutationId,
+    kind: m.kind,
+    caseId: m.caseId,
+    revision: m.revision,
+    baseRevision: m.baseRevision,
+    at: m.at,
+    clerk: m.clerk,
+    caseNumber: c.caseNumber,
+    status: c.status,
+    facts: c.facts,
+    registration: c.registration,
+    figures: figuresOf(c.determination),
+  };
+}
