@@ -12,12 +12,16 @@ import {
   isStorageError,
   onVersionChange,
   openJiexuDb,
+  readStorageEstimate,
+  requestPersistence,
   storageErrorZh,
+  storageWarningZh,
   type CasesRepository,
   type DeviceRepository,
   type DraftsRepository,
   type JiexuDb,
   type ReferenceRepository,
+  type StorageReport,
 } from '../storage';
 import { useHasUnsavedInput } from './unsaved-input';
 
@@ -137,6 +141,25 @@ export function RepositoriesProvider({ children, dbName = DEFAULT_DB_NAME }: { c
     return onVersionChange(db, () => setOtherTabUpgrade(true));
   }, [db]);
 
+  // Until a case is synced this tablet holds the only copy: ask the browser to keep the records, and
+  // say plainly when it will not.
+  const [storage, setStorage] = useState<StorageReport | null>(null);
+  const [storageDismissed, setStorageDismissed] = useState(false);
+  useEffect(() => {
+    if (!db) return;
+    let live = true;
+    requestPersistence()
+      .catch(() => undefined)
+      .then(() => readStorageEstimate())
+      .then(
+        (report) => live && setStorage(report),
+        () => undefined,
+      );
+    return () => {
+      live = false;
+    };
+  }, [db]);
+
   const device = state.kind === 'open' ? state.session.repos.device : null;
   const setClerk = useCallback(
     async (name: string) => {
@@ -173,6 +196,18 @@ export function RepositoriesProvider({ children, dbName = DEFAULT_DB_NAME }: { c
     <RepositoriesContext.Provider value={state.session.repos}>
       <ClerkContext.Provider value={clerkValue}>
         {otherTabUpgrade && <OtherTabUpgradeBanner />}
+        {storage && storage.warnings.length > 0 && !storageDismissed && (
+          <section className="banner banner-warning storage-warning" aria-label="本机存储" data-testid="storage-warning">
+            {storage.warnings.map((w) => (
+              <p key={w} className="banner-text">
+                {storageWarningZh(w, storage)}
+              </p>
+            ))}
+            <button type="button" className="button" onClick={() => setStorageDismissed(true)}>
+              知道了
+            </button>
+          </section>
+        )}
         {children}
       </ClerkContext.Provider>
     </RepositoriesContext.Provider>

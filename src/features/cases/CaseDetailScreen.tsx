@@ -7,11 +7,11 @@ import { useRepositories } from '../../app/providers';
 import { paths } from '../../app/router';
 import { storageMessageZh } from '../../storage/messages';
 import type { AuditEvent, CaseRecord } from '../../storage/types';
+import { WithdrawPanel } from '../intake/WithdrawPanel';
 import { StatusBadges } from './CaseListScreen';
 import { Explanation, FiguresTable, OutOfScope, VersionLine, WarningsList, DISCLAIMER } from './DeterminationSummary';
 import { factSections } from './facts';
 import { dateTimeZh } from './format';
-import { WithdrawPanel } from '../intake/WithdrawPanel';
 import { AUDIT_ACTION_LABELS, describeChange } from './history';
 import './cases.css';
 // WithdrawPanel's look, when the detail opens before the intake screen has ever been shown.

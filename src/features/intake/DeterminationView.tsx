@@ -296,6 +296,28 @@ function Stale({ missing }: { missing: string[] }) {
   );
 }
 
+/**
+ * Everything that follows from one determination, rendered again only when the determination does
+ * (a half-typed month that makes it stale changes only the frame around it).
+ */
+const Body = memo(function Body({ d }: { d: Determination }) {
+  return (
+    <>
+      {!d.inScope && <OutOfScope d={d} />}
+      {d.inScope && (
+        <>
+          <Figures d={d} />
+          <Warnings d={d} />
+        </>
+      )}
+      <Why d={d} />
+      {d.inScope && <Sentences d={d} />}
+    </>
+  );
+});
+
+const MemoChecklist = memo(Checklist);
+
 const DeterminationView = memo(function DeterminationView({ state, params }: { state: PanelState; params: ParameterSet }) {
   const d = state.kind === 'determined' || state.kind === 'stale' ? state.determination : null;
   return (
@@ -309,18 +331,10 @@ const DeterminationView = memo(function DeterminationView({ state, params }: { s
       )}
       {d && (
         <div className={state.kind === 'stale' ? 'det-body det-body-stale' : 'det-body'}>
-          {!d.inScope && <OutOfScope d={d} />}
-          {d.inScope && (
-            <>
-              <Figures d={d} />
-              <Warnings d={d} />
-            </>
-          )}
-          <Why d={d} />
-          {d.inScope && <Sentences d={d} />}
+          <Body d={d} />
         </div>
       )}
-      <Checklist d={d} />
+      <MemoChecklist d={d} />
       <p className="disclaimer" data-testid="disclaimer">
         {DISCLAIMER}。参数版本 <span data-testid="parameters-version">{d?.parametersVersion ?? params.version}</span>
         {d && <>，规则版本 {d.rulesVersion}</>}。

@@ -59,7 +59,8 @@ export function registerSync(app: FastifyInstance): void {
     return redeemEnrolmentCode(app.county, req);
   });
 
-  app.post('/api/sync/push', async (request) => {
+  // A full batch (MAX_BATCH cases, ~2–3 KB of JSON each) decompresses to a few MB.
+  app.post('/api/sync/push', { bodyLimit: 8 * 1024 * 1024 }, async (request) => {
     const principal = await device(app, request, 'sync.push');
     const req = accept(parsePushRequest(request.body), 'invalid-batch');
     return ingestPush(app.county, principal, req);

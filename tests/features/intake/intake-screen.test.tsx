@@ -288,6 +288,24 @@ describe('the determination panel', () => {
     expect(screen.getByTestId('checklist').textContent).toContain('居民身份证');
   });
 
+  it('follows the facts as they change, keeping the last figures marked while a month is half typed', async () => {
+    await renderIntake(await freshDevice());
+    fillCase(example01);
+    await waitFor(() => expect(screen.getByTestId('figure-gapMonths').textContent).toContain('219个月'));
+    fireEvent.change(field('facts.pension.periods.0.to'), { target: { value: '200' } });
+    const stale = await screen.findByTestId('det-stale');
+    expect(stale.textContent).toContain('养老保险缴费记录第1段的截止月份格式不对');
+    expect(screen.getByTestId('figure-gapMonths').closest('.det-body-stale')).not.toBeNull();
+    expect(screen.getByTestId('det-summary').textContent).toContain('还需填写 1 项');
+    fireEvent.change(field('facts.pension.periods.0.to'), { target: { value: '2003-12' } });
+    await waitFor(() => expect(screen.getByTestId('figure-gapMonths').textContent).toContain('189个月'));
+    expect(screen.queryByTestId('det-stale')).toBeNull();
+    expect(screen.getByTestId('det-summary').textContent).toBe('可补缴 57 个月 · 单位 33550.20 元 · 个人 16775.10 元 ↓');
+    // Typing a name does not touch the figures.
+    typeInto('registration.name', '张三丰');
+    expect(screen.getByTestId('figure-gapMonths').textContent).toContain('189个月');
+  });
+
   it('explains a case outside the notice’s rules and what the clerk can do next', async () => {
     const device = await freshDevice();
     await renderIntake(device);

@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAccount } from '../../src/server/county/administration';
+import { SESSION_HOURS } from '../../src/server/auth/authenticate';
+import { openDatabase } from '../../src/server/db/database';
+import { migrateToLatest } from '../../src/server/db/migrate';
+import { databases, freshDatabase } from './helpers';
+import { ADMIN, OTHER_TOWNSHIP, TabletSim, TOWNSHIP } from '../support/sync-fixtures';
+import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
+import { PROJECT_ROOT } from '../support/server-process';
+
+type ErrorBody = { error: { code: string; message: string; problems?: { path: string }[] } };
+
+describe.each(databases())('the admin API and sign-in on $kind', ({ kind, skipReason }) => {
+  if (skipReason !== null) {
+    it.skip(`SKIPPED: ${skipReason}`, () => {});
+    return;
+  }
+
+  let s: SyncTestServer;
+  beforeEach(async () => {
+    s = await startSyncServer(kind, 'auth');
+  });
+  afterEach(async () => {
+    await s.close();
+  });
+
+  it('every admin route refuses a request without a session (401) and a clerk cannot sign in to it (403)', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/admin/townships'],
+      ['POST', '/api/admin/townships'],
+      ['POST', '/api/admin/enrolment-codes'],
+      ['GET', '/api/admin/devices'],
+      ['POST', '/api/admin/devices/K7Q2MX3B/revoke'],
+      ['GET', '/api/admin/accounts'],
+      ['POST', '/api/admin/accounts'],
+      ['GET', '/api/admin/cases'],
+      ['GET', '/api/admin/cases/x'],
+      ['POST', '/api/admin/cases/x/resolve'],
+      ['POST', '/api/admin/cases/x/correction-request'],
+      ['POST', '/api/admin/parameter-sets'],
+    ] as const) {
+      const res = await s.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
+      expect(res.statusCode, `${method} ${url}`).toBe(401);
+      expect(bodyOf<ErrorBody>(res).error.code).toBe('unauthenticated');
+    }
+    await createAccount(s.app.county, { username: 'wangfang', password: 'long enough pw', role: 'clerk', townshipCode: TOWNSHIP.code });
+    const clerkLogin = await s.app.inject({ method: 'POST', url: '/api/admin/login', payload: { username: 'wangfang', password: 'long enough pw' } });
+    expect(clerkLogin.statusCode).toBe(403);
+    expect(clerkLogin.headers['set-cookie']).toBeUndefined();
+    const wrong = await s.app.inject({ method: 'POST', url: '/api/admin/login', payload: { username: ADMIN.username, password: 'wrong password' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(bodyOf<ErrorBody>(wrong).error.code).toBe('wrong-credentials');
+  });
+
+  it('a session cookie is HttpOnly and SameSite=Strict, expires after its hours, and ends at logout', async () => {
+    const login = await s.app.inject({ method: 'POST', url: '/api/admin/login', payload: ADMIN });
+    expect(String(login.headers['set-cookie'])).toMatch(/^jiexu_session=ses_[^;]+; Path=\/api\/admin; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const get = () => s.app.inject({ method: 'GET', url: '/api/admin/townships', headers: { cookie } });
+    expect((await get()).statusCode).toBe(200);
+    s.clock.advance(SESSION_HOURS * 3_600_000);
+    expect((await get()).statusCode).toBe(401);
+
+    const second = String((await s.app.inject({ method: 'POST', url: '/api/admin/login', payload: ADMIN })).headers['set-cookie']).split(';')[0]!;
+    await s.app.inject({ method: 'POST', url: '/api/admin/logout', headers: { cookie: second } });
+    expect((await s.app.inject({ method: 'GET', url: '/api/admin/townships', headers: { cookie: second } })).statusCode).toBe(401);
+  });
+
+  it('the admin creates townships and clerk accounts, with field-named problems for bad input', async () => {
+    const bad = await s.admin('POST', '/api/admin/townships', { code: '999999001', name: '' });
+    expect(bad.statusCode).toBe(422);
+    expect(bodyOf<ErrorBody>(bad).error.problems?.map((p) => p.path)).toEqual(['code', 'name']);
+    expect((await s.admin('POST', '/api/admin/townships', { code: '150102003', name: '东风路街道' })).statusCode).toBe(201);
+    expect((await s.admin('POST', '/api/admin/townships', { code: '150102003', name: '东风路街道' })).statusCode).toBe(409);
+
+    const weak = await s.admin('POST', '/api/admin/accounts', { username: 'zs', password: 'short', townshipCode: '' });
+    expect(bodyOf<ErrorBody>(weak).error.problems?.map((p) => p.path)).toEqual(['username', 'password', 'townshipCode']);
+    const made = await s.admin('POST', '/api/admin/accounts', { username: 'ZhangSan', displayName: '张三', password: 'long enough pw', townshipCode: '150102003' });
+    expect(made.statusCode).toBe(201);
+    expect(bodyOf<{ username: string; role: string }>(made)).toMatchObject({ username: 'zhangsan', role: 'clerk' });
+    const accounts = bodyOf<{ accounts: Record<string, unknown>[] }>(await s.admin('GET', '/api/admin/accounts')).accounts;
+    expect(JSON.stringify(accounts)).not.toContain('scrypt');
+  });
+
+  it('a clerk signs in online on an enrolled tablet of his township only', async () => {
+    await createAccount(s.app.county, { username: 'wangfang', displayName: '王芳', password: 'long enough pw', role: 'clerk', townshipCode: TOWNSHIP.code });
+    const here = new TabletSim();
+    const there = new TabletSim();
+    const hereCredential = await s.county.enrol(here);
+    const thereCredential = await s.county.enrol(there, OTHER_TOWNSHIP.code);
+    const signIn = (credential: string | null, password = 'long enough pw') =>
+      s.app.inject({ method: 'POST', url: '/api/sync/clerk-sign-in', headers: credential ? { authorization: `Bearer ${credential}` } : {}, payload: { username: 'wangfang', password } });
+    const ok = await signIn(hereCredential);
+    expect(ok.statusCode).toBe(200);
+    expect(bodyOf(ok)).toEqual({ clerk: { username: 'wangfang', displayName: '王芳', townshipCode: TOWNSHIP.code, active: true } });
+    expect(bodyOf<ErrorBody>(await signIn(thereCredential)).error.code).toBe('forbidden');
+    expect(bodyOf<ErrorBody>(await signIn(hereCredential, 'wrong password')).error.code).toBe('wrong-credentials');
+    expect(bodyOf<ErrorBody>(await signIn(null)).error.code).toBe('unauthenticated');
+  });
+});
+
+function runAdmin(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const full: NodeJS.ProcessEnv = { ...process.env, ...env };
+    if (!('DATABASE_URL' in env)) delete full.DATABASE_URL;
+    execFile(process.execPath, ['--import', 'tsx', join('src', 'cli', 'admin.ts'), ...args], { cwd: PROJECT_ROOT, env: full }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+    });
+  });
+}
+
+describe.each(databases())('npm run admin on $kind', ({ kind, skipReason }) => {
+  if (skipReason !== null) {
+    it.skip(`SKIPPED: ${skipReason}`, () => {});
+    return;
+  }
+
+  it('creates the first admin (password from JIEXU_ADMIN_PASSWORD), a township and an enrolment code on the server’s database', async () => {
+    const fresh = await freshDatabase(kind, 'admin_cli');
+    try {
+      const township = await runAdmin(['create-township', '--code', '150102001', '--name', '海拉尔路街道'], fresh.env);
+      expect(township).toEqual({ code: 0, out: expect.stringContaining('Created township 150102001 海拉尔路街道 (新城区)') });
+      const noPassword = await runAdmin(['create-admin', '--username', 'chief'], { ...fresh.env, JIEXU_ADMIN_PASSWORD: '' });
+      expect(noPassword.code).toBe(2);
+      expect(noPassword.out).toContain('set JIEXU_ADMIN_PASSWORD');
+      const created = await runAdmin(['create-admin', '--username', 'chief'], { ...fresh.env, JIEXU_ADMIN_PASSWORD: 'correct horse battery' });
+      expect(created).toEqual({ code: 0, out: expect.stringContaining('Created county administrator chief') });
+      const code = await runAdmin(['create-enrolment-code', '--township', '150102001'], fresh.env);
+      expect(code.out).toMatch(/Enrolment code for 150102001 海拉尔路街道: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+      const bad = await runAdmin(['create-township', '--code', '12', '--name', 'x'], fresh.env);
+      expect(bad.code).toBe(1);
+      expect(bad.out).toContain('code: expected a 9-digit township code');
+
+      const db = await openDatabase(fresh.database);
+      try {
+        await migrateToLatest(db);
+        const accounts = await db.db.selectFrom('accounts').select(['username', 'role', 'password_hash']).execute();
+        expect(accounts).toEqual([{ username: 'chief', role: 'admin', password_hash: expect.stringMatching(/^scrypt\$/) }]);
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+});
