@@ -16,7 +16,9 @@ import { StorageError } from './errors';
 import { uuidv7 } from './ids';
 import { nameInitialReadings } from './pinyin';
 import { createReferenceRepository } from './reference-repository';
-import type { AuditEvent, CaseRecord, CaseSummary, DeviceInfo, MutationKind, OutboxMutation } from './types';
+import type { CaseUpdate, MutationResult } from '../shared/sync-protocol';
+import { decideCaseUpdate, serverRevisionAfterPush, syncStateAfterPush } from '../sync/reconcile';
+import type { AuditAction, AuditEvent, CaseRecord, CaseSummary, CaseSyncInfo, DeviceInfo, MutationKind, OutboxMutation } from './types';
 
 /**
  * How search keys are derived. A row whose `keys.v` is older is re-derived by this module after
@@ -54,6 +56,32 @@ export interface CaseRow {
   inScope: boolean;
   backPayMonths: number | null;
   keys: SearchKeys;
+  /** What the server said of the case; absent until the first push result or pull of it. */
+  sync?: CaseSyncRow;
+}
+
+/** The county side of a case as the tablet last learnt it (a CaseRow field, no index). */
+interface CaseSyncRow {
+  serverRevision: number | null;
+  countyStatus: CaseSyncInfo['countyStatus'];
+  correctionRequest: string | null;
+  possibleDuplicate: boolean;
+  figuresDiffer: boolean;
+  syncedAt: string | null;
+}
+
+const NO_SYNC: CaseSyncRow = { serverRevision: null, countyStatus: null, correctionRequest: null, possibleDuplicate: false, figuresDiffer: false, syncedAt: null };
+
+/** Who the audit trail names for a change made at the county (the pull does not say which admin). */
+export const COUNTY_ACTOR = '县局';
+
+/** What applyCaseUpdates did with each pulled county change. */
+export interface CaseUpdateOutcome {
+  caseId: string;
+  caseNumber: string;
+  action: 'adopted' | 'conflict' | 'ignored';
+  /** Why a change was not adopted as it is (unknown case, already known, county version unreadable here). */
+  reason?: 'unknown-case' | 'already-known' | 'unreadable-county-version';
 }
 
 /** A row of the `caseDetails` table. */
@@ -101,11 +129,25 @@ export interface CasesRepository {
   count(): Promise<number>;
   /**
    * By full ID number, its last digits (4 or more), name prefix or pinyin-initials prefix ("zs" finds
-   * 张三); newest first, at most `limit` (default 50). Fewer than 4 digits find nothing.
+   * 张三); exact names or initials first, then longer ones, each group newest first; at most `limit`
+   * (default 50). Fewer than 4 digits find nothing.
    */
   search(query: string, options?: { limit?: number }): Promise<CaseSummary[]>;
   /** The case's audit events, oldest first. */
   history(id: string): Promise<AuditEvent[]>;
+  /** The county side of a case as last learnt (server revision, county status, flags), or undefined for an unknown case. */
+  syncInfo(id: string): Promise<CaseSyncInfo | undefined>;
+  /**
+   * After the server acknowledged a push: each case named in `results` becomes synced (no later
+   * change waits), stays pending, or becomes conflicting; its server revision and flags are kept.
+   */
+  applyPushResults(results: readonly MutationResult[]): Promise<void>;
+  /**
+   * Pulled county changes: a case with nothing unsent takes the county's version (revision = the
+   * server's, so the next edit is based on it); a case with unsent changes keeps the tablet's version
+   * and is marked conflicting. Each is an audit event. Repeating a pull changes nothing.
+   */
+  applyCaseUpdates(updates: readonly CaseUpdate[]): Promise<CaseUpdateOutcome[]>;
 }
 
 export interface CasesRepositoryOptions {
@@ -325,6 +367,9 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
     reason: string | null,
   ): Promise<void> {
     const row = rowOf(next, keys);
+    // What the server said stays with the case: an edit does not make it forget the county's revision.
+    const before = previous === null ? undefined : await db.cases.get(next.id);
+    if (before?.sync) row.sync = before.sync;
     const detail: CaseDetailRow = { id: next.id, facts: next.facts, registration: next.registration, determination: next.determination };
     if (previous === null) {
       await db.cases.add(row);
@@ -361,10 +406,15 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
     await db.audit.add(event);
   }
 
+  /** UUID v7 ids sort by creation time: the newest matches come from the keys alone. */
+  function newestFirst(ids: Iterable<string>): string[] {
+    return [...new Set(ids)].sort().reverse();
+  }
+
+  /** Summaries of `ids` in the given order (duplicates dropped), at most `limit`. */
   async function summaries(ids: Iterable<string>, limit: number): Promise<CaseSummary[]> {
-    // UUID v7 ids sort by creation time: the newest matches come from the keys alone.
-    const newest = [...new Set(ids)].sort().reverse().slice(0, limit);
-    const rows = await db.cases.bulkGet(newest);
+    const wanted = [...new Set(ids)].slice(0, limit);
+    const rows = await db.cases.bulkGet(wanted);
     return rows.filter((r): r is CaseRow => r !== undefined).map(summaryOf);
   }
 
@@ -418,7 +468,8 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
           revision: previous.revision + 1,
           updatedAt: at.toISOString(),
           updatedBy: v.clerk,
-          syncState: 'pending',
+          // A conflict stays open until the county resolves it, whatever the window changes meanwhile.
+          syncState: previous.syncState === 'conflict' ? 'conflict' : 'pending',
         };
         if (input.draftKey !== undefined) await db.drafts.delete(input.draftKey);
         if (diffFields(auditView(previous), auditView(next)).length === 0) return previous;
@@ -448,7 +499,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
           revision: previous.revision + 1,
           updatedAt: at.toISOString(),
           updatedBy: clerk,
-          syncState: 'pending',
+          syncState: previous.syncState === 'conflict' ? 'conflict' : 'pending',
         };
         const device = await deviceIn(db, now);
         await commit(next, keys, previous, 'case.withdraw', device, clerk, at, reason);
@@ -467,7 +518,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
     findByIdNumber(idNumber) {
       const id = normaliseIdNumber(idNumber);
       if (id === '') return Promise.resolve([]);
-      return db.transaction('r', db.cases, async () => summaries(await db.cases.where('keys.id').equals(id).primaryKeys(), MAX_LIMIT));
+      return db.transaction('r', db.cases, async () => summaries(newestFirst(await db.cases.where('keys.id').equals(id).primaryKeys()), MAX_LIMIT));
     },
 
     async listNewest(page = {}) {
@@ -487,25 +538,163 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
       if (q === '') return Promise.resolve([]);
       const upper = q.toUpperCase();
       return db.transaction('r', db.cases, async () => {
-        const lookups: Promise<string[]>[] = [];
         if (/^\d{17}[\dX]$/.test(upper) || /^\d{15}$/.test(upper)) {
-          lookups.push(db.cases.where('keys.id').equals(normaliseIdNumber(upper)).primaryKeys());
-        } else if (/^\d+X?$/.test(upper)) {
+          return summaries(newestFirst(await db.cases.where('keys.id').equals(normaliseIdNumber(upper)).primaryKeys()), limit);
+        }
+        if (/^\d+X?$/.test(upper)) {
           // Last digits: fewer than 4 would match a tenth of all cases or more.
           if (upper.length < MIN_SUFFIX_DIGITS) return [];
-          lookups.push(db.cases.where('keys.idRev').startsWith(reverse(upper)).primaryKeys());
-        } else {
-          const name = nameKey(q);
-          if (name !== '') lookups.push(db.cases.where('keys.name').startsWith(name).primaryKeys());
-          if (/^[a-z]+$/i.test(q)) lookups.push(db.cases.where('keys.initials').startsWith(q.toLowerCase()).primaryKeys());
+          return summaries(newestFirst(await db.cases.where('keys.idRev').startsWith(reverse(upper)).primaryKeys()), limit);
         }
-        const found = await Promise.all(lookups);
-        return summaries(found.flat(), limit);
+        const name = nameKey(q);
+        const initials = /^[a-z]+$/i.test(q) ? q.toLowerCase() : '';
+        // Exact matches rank first. Within one index value IndexedDB orders entries by primary key,
+        // and UUID v7 ids sort by creation time, so a reversed range with a limit reads only the newest
+        // few keys however common the name or initials are ("张伟", "zw" at 100,000 cases).
+        const exactIndexes: Array<['keys.name' | 'keys.initials', string]> = [];
+        if (name !== '') exactIndexes.push(['keys.name', name]);
+        if (initials !== '') exactIndexes.push(['keys.initials', initials]);
+        const exact = await Promise.all(exactIndexes.map(([index, key]) => db.cases.where(index).equals(key).reverse().limit(limit).primaryKeys()));
+        const ranked = newestFirst(exact.flat());
+        if (ranked.length >= limit) return summaries(ranked, limit);
+        // Then names and initials that only begin with the query, newest first.
+        const longer = await Promise.all(
+          exactIndexes.map(([index, key]) => db.cases.where(index).between(key, `${key}\uffff`, false, true).primaryKeys()),
+        );
+        const seen = new Set(ranked);
+        return summaries([...ranked, ...newestFirst(longer.flat()).filter((id) => !seen.has(id))], limit);
       });
     },
 
     history(id) {
       return db.audit.where('caseId').equals(id).toArray();
     },
+
+    async syncInfo(id) {
+      const row = await db.cases.get(id);
+      return row && { syncState: row.syncState, ...(row.sync ?? NO_SYNC) };
+    },
+
+    async applyPushResults(results) {
+      if (results.length === 0) return;
+      const at = now();
+      const caseIds = [...new Set(results.map((r) => r.caseId))];
+      await db.transaction('rw', [db.cases, db.outbox, db.audit, db.meta], async () => {
+        const device = await deviceIn(db, now);
+        for (const caseId of caseIds) {
+          const row = await db.cases.get(caseId);
+          if (!row) continue;
+          const stillPending = await db.outbox.where('caseId').equals(caseId).count();
+          const state = syncStateAfterPush(results, caseId, stillPending);
+          const serverRevision = serverRevisionAfterPush(results, caseId);
+          if (state === null || serverRevision === null) continue;
+          const mine = results.filter((r) => r.caseId === caseId);
+          // An open conflict is closed by the county's resolution (a pull), never by a push.
+          const syncState = row.syncState === 'conflict' ? 'conflict' : state;
+          const sync: CaseSyncRow = {
+            ...(row.sync ?? NO_SYNC),
+            serverRevision,
+            possibleDuplicate: mine.some((r) => r.possibleDuplicate),
+            figuresDiffer: mine.some((r) => r.figuresDiffer),
+            syncedAt: at.toISOString(),
+          };
+          await db.cases.put({ ...row, syncState, sync });
+          if (syncState === 'conflict' && row.syncState !== 'conflict') {
+            await db.audit.add(syncEvent('sync.conflict', row, device, at, '县局已修改该案件，本机的修改与之冲突：两个版本均已保留在县局，待县局裁决。'));
+          }
+        }
+      });
+    },
+
+    async applyCaseUpdates(updates) {
+      if (updates.length === 0) return [];
+      const params = await parameters();
+      // Everything that waits on more than the database (validation, the engine, pinyin) is done
+      // before the transaction, which would otherwise commit half-way.
+      const prepared = await Promise.all(updates.map((u) => prepareAdoption(u, params)));
+      const at = now();
+      return db.transaction('rw', [db.cases, db.caseDetails, db.outbox, db.audit, db.meta], async () => {
+        const device = await deviceIn(db, now);
+        const outcomes: CaseUpdateOutcome[] = [];
+        for (const [i, update] of updates.entries()) {
+          const row = await db.cases.get(update.caseId);
+          const pendingMutations = row ? await db.outbox.where('caseId').equals(update.caseId).count() : 0;
+          const local = row && { caseId: row.id, revision: row.revision, serverRevision: row.sync?.serverRevision ?? null, pendingMutations, conflict: row.syncState === 'conflict' };
+          const decision = decideCaseUpdate(local, update);
+          if (!row || decision.action === 'ignore') {
+            outcomes.push({ caseId: update.caseId, caseNumber: update.caseNumber, action: 'ignored', reason: decision.action === 'ignore' ? decision.reason : 'unknown-case' });
+            continue;
+          }
+          const sync: CaseSyncRow = {
+            ...(row.sync ?? NO_SYNC),
+            serverRevision: decision.serverRevision,
+            countyStatus: decision.countyStatus,
+            correctionRequest: decision.correctionRequest,
+            syncedAt: at.toISOString(),
+          };
+          const adoption = prepared[i]!;
+          if (decision.action === 'adopt' && adoption.ok) {
+            const detail = await db.caseDetails.get(row.id);
+            if (!detail) throw new Error(`case ${row.id}: details missing`);
+            const previous = recordOf(row, detail);
+            const next: CaseRecord = {
+              ...previous,
+              facts: adoption.facts,
+              registration: adoption.registration,
+              determination: adoption.determination,
+              parameterSetVersion: params.version,
+              status: decision.status,
+              revision: decision.serverRevision,
+              updatedAt: update.at,
+              updatedBy: COUNTY_ACTOR,
+              syncState: 'synced',
+            };
+            await db.cases.put({ ...rowOf(next, adoption.keys), sync });
+            await db.caseDetails.put({ id: next.id, facts: next.facts, registration: next.registration, determination: next.determination });
+            await db.audit.add({
+              ...syncEvent('sync.adopt', row, device, at, update.correctionRequest === null ? null : `县局退回补正：${update.correctionRequest}`),
+              revision: next.revision,
+              changes: diffFields(auditView(previous), auditView(next)),
+            });
+            outcomes.push({ caseId: row.id, caseNumber: row.caseNumber, action: 'adopted' });
+          } else {
+            // Unsent changes here, a conflict open at the county, or a county version this app cannot
+            // read: the tablet's version stays, and the case shows as conflicting until the county decides.
+            await db.cases.put({ ...row, syncState: 'conflict', sync });
+            const why = decision.action === 'adopt' ? '县局的版本无法在本机读取（请更新应用）' : '县局与本机都修改了该案件';
+            await db.audit.add(syncEvent('sync.conflict', row, device, at, `${why}：本机版本保留，待县局裁决。`));
+            outcomes.push({ caseId: row.id, caseNumber: row.caseNumber, action: 'conflict', ...(decision.action === 'adopt' ? { reason: 'unreadable-county-version' as const } : {}) });
+          }
+        }
+        return outcomes;
+      });
+    },
+  };
+}
+
+type Adoption = { ok: true; facts: CaseFacts; registration: Registration; determination: Determination; keys: SearchKeys } | { ok: false };
+
+/** The county's version of a case made ready to store, or not ok when this app cannot read it. */
+async function prepareAdoption(update: CaseUpdate, params: ParameterSet): Promise<Adoption> {
+  const facts = parseCaseFacts(update.facts);
+  if (!facts.ok) return { ok: false };
+  const registration = parseRegistration(update.registration, facts.facts);
+  if (!registration.ok) return { ok: false };
+  const keys = await searchKeys(normaliseIdNumber(facts.facts.person.idNumber), registration.registration.name);
+  return { ok: true, facts: facts.facts, registration: registration.registration, determination: evaluate(facts.facts, params), keys };
+}
+
+function syncEvent(action: AuditAction, row: CaseRow, device: DeviceInfo, at: Date, reason: string | null): AuditEvent {
+  return {
+    id: uuidv7(at.getTime()),
+    at: at.toISOString(),
+    actor: COUNTY_ACTOR,
+    deviceId: device.deviceId,
+    action,
+    caseId: row.id,
+    caseNumber: row.caseNumber,
+    revision: row.revision,
+    changes: [],
+    reason,
   };
 }

@@ -45,7 +45,11 @@ export interface CaseSummary {
   backPayMonths: number | null;
 }
 
-export type AuditAction = 'case.create' | 'case.update' | 'case.withdraw' | 'shift.start';
+/**
+ * `sync.adopt`: the tablet took the county's version of a case (nothing of its own was unsent);
+ * `sync.conflict`: the county and the tablet both changed it, both versions kept for the county to decide.
+ */
+export type AuditAction = 'case.create' | 'case.update' | 'case.withdraw' | 'shift.start' | 'sync.adopt' | 'sync.conflict';
 
 /** One changed field: `facts.service.discharge`, `registration.name`, `status`, `determination.inScope` … */
 export interface FieldChange {
@@ -92,6 +96,23 @@ export interface OutboxMutation {
   clerk: string;
   /** The whole case after the change: the server stores states, not patches. */
   payload: CaseRecord;
+}
+
+/** What the tablet knows of a case's state at the county (from push results and pulls). */
+export interface CaseSyncInfo {
+  syncState: SyncState;
+  /** The case's revision on the server last learnt, or null before the first acknowledgement. */
+  serverRevision: number | null;
+  /** The county's status of the case (received, correction requested), or null before the first pull of it. */
+  countyStatus: 'received' | 'correction-requested' | null;
+  /** What the county asks the window to correct (退回补正), or null. */
+  correctionRequest: string | null;
+  /** The server found a case of the same ID number from another device (for the county to decide). */
+  possibleDuplicate: boolean;
+  /** The server's figures differ from the tablet's (a bug or tampering: the county checks). */
+  figuresDiffer: boolean;
+  /** When the server last acknowledged or sent this case. */
+  syncedAt: string | null;
 }
 
 export interface DraftRecord<T = unknown> {

@@ -50,16 +50,16 @@ describe('search', () => {
     expect(await names(PEOPLE[3].id.slice(-3))).toEqual([]);
   });
 
-  it('finds cases by the beginning of the name, newest first', async () => {
+  it('finds cases by the beginning of the name, exact names first, each group newest first', async () => {
     expect(await names('张')).toEqual(['张三丰', '张顺', '张三']);
-    expect(await names('张三')).toEqual(['张三丰', '张三']);
+    expect(await names('张三')).toEqual(['张三', '张三丰']);
     expect(await names('乌力吉巴')).toEqual(['乌力吉·巴雅尔']);
     expect(await names('乌力吉·巴')).toEqual(['乌力吉·巴雅尔']);
   });
 
   it('finds 张三 by "zs", in either case, and not 李四', async () => {
-    expect(await names('zs')).toEqual(['张三丰', '张顺', '张三']);
-    expect(await names('ZS')).toEqual(['张三丰', '张顺', '张三']);
+    expect(await names('zs')).toEqual(['张顺', '张三', '张三丰']);
+    expect(await names('ZS')).toEqual(['张顺', '张三', '张三丰']);
     expect(await names('zsf')).toEqual(['张三丰']);
     expect(await names('ls')).toEqual(['李四']);
   });
@@ -69,9 +69,10 @@ describe('search', () => {
     expect(await names('dtf')).toEqual(['单田芳']);
   });
 
-  it('returns at most the limit, keeping the newest', async () => {
+  it('returns at most the limit, keeping exact matches and then the newest', async () => {
     expect(await names('张', 2)).toEqual(['张三丰', '张顺']);
-    expect(await names('zs', 1)).toEqual(['张三丰']);
+    expect(await names('zs', 1)).toEqual(['张顺']);
+    expect(await names('zs', 2)).toEqual(['张顺', '张三']);
   });
 
   it('returns summaries with case number, status, sync state and the headline figure', async () => {

@@ -8,6 +8,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'case.update': '修改',
   'case.withdraw': '撤回',
   'shift.start': '开始当班',
+  'sync.adopt': '采用县局版本',
+  'sync.conflict': '与县局版本冲突',
 };
 
 const RECORD_FIELDS: Record<string, string> = {

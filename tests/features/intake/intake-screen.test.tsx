@@ -112,6 +112,20 @@ describe('the intake form', () => {
     expect(await device.cases.count()).toBe(0);
   });
 
+  it('adds and removes contribution rows, the rows below moving up with what was typed in them', async () => {
+    await renderIntake(await freshDevice());
+    const add = screen.getByRole('button', { name: '＋ 添加一段医疗保险缴费记录' });
+    fireEvent.click(add);
+    fireEvent.click(add);
+    typeInto('facts.medical.periods.0.from', '1993-01');
+    typeInto('facts.medical.periods.1.from', '2005-07');
+    typeInto('facts.medical.periods.1.to', '2010-12');
+    fireEvent.click(screen.getByRole('button', { name: '删除医疗保险缴费记录第1段' }));
+    await waitFor(() => expect(document.getElementById('f-facts-medical-periods-1-from')).toBeNull());
+    expect(field('facts.medical.periods.0.from').value).toBe('2005-07');
+    expect(field('facts.medical.periods.0.to').value).toBe('2010-12');
+  });
+
   it('lists every error of a failed save in Chinese, naming the field, and loses nothing typed', async () => {
     const device = await freshDevice();
     await renderIntake(device);
