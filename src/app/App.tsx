@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { IntakeScreen } from '../features/intake';
 import { ShiftBar } from '../features/shift';
 import { AppShell } from './AppShell';
@@ -13,14 +13,6 @@ const CaseListScreen = lazy(() => import('../features/cases/CaseListScreen').the
 const CaseDetailScreen = lazy(() => import('../features/cases/CaseDetailScreen').then((m) => ({ default: m.CaseDetailScreen })));
 const StoragePanel = lazy(() => import('./StoragePanel').then((m) => ({ default: m.StoragePanel })));
 const PrintScreen = lazy(() => import('../features/print/PrintScreen').then((m) => ({ default: m.PrintScreen })));
-
-const TITLES: Record<Route['name'], string> = {
-  intake: '受理登记',
-  cases: '受理记录',
-  case: '受理记录详情',
-  print: '打印',
-  'not-found': '找不到页面',
-};
 
 function Loading() {
   return (
@@ -67,9 +59,6 @@ function Screen({ route }: { route: Route }): ReactNode {
 /** The app: the shell, the device's records, the clerk of the shift, and the screen of the address. */
 export function App({ updater }: { updater: ServiceWorkerUpdater }) {
   const route = useRoute();
-  useEffect(() => {
-    document.title = `${TITLES[route.name]} · 退役士兵社保接续`;
-  }, [route.name]);
   return (
     <AppShell updater={updater} route={route}>
       <RepositoriesProvider>

@@ -9,6 +9,9 @@ import type { AuditEvent, DeviceInfo } from './types';
 const DEVICE_KEY = 'device';
 const CURRENT_CLERK_KEY = 'clerk.current';
 const KNOWN_CLERKS_KEY = 'clerk.known';
+const ENROLMENT_KEY = 'device.enrolment';
+/** The pull cursor (sync-repository.ts); a tablet enrolled for another township starts again from the beginning. */
+export const PULL_CURSOR_KEY = 'sync.cursor';
 
 export const CLERK_NAME_MAX = 50;
 
@@ -58,14 +61,64 @@ export function normaliseClerkName(name: unknown): string {
   return (name as string).normalize('NFKC').trim().replace(/\s+/g, ' ');
 }
 
+/** The tablet's enrolment at the county: where it syncs, with what credential, for which township. */
+export interface DeviceEnrolment {
+  /** The county server, e.g. https://192.168.1.20:8443 (no trailing slash). */
+  serverUrl: string;
+  /** The bearer credential the server issued for this device (stored only here). */
+  credential: string;
+  township: { code: string; name: string };
+  enrolledAt: string;
+  /** When the server refused this device as revoked; null while it may sync. */
+  revokedAt: string | null;
+}
+
+/** Why a server address cannot be used, or null. */
+export function serverUrlProblem(url: unknown): string | null {
+  if (typeof url !== 'string' || url.trim() === '') return 'required';
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return 'not an address (expected e.g. https://192.168.1.20:8443)';
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'expected an http:// or https:// address';
+  if (parsed.username || parsed.password || parsed.search || parsed.hash) return 'expected only scheme, host, port and path';
+  return null;
+}
+
+/** The server address as stored: no trailing slash. */
+export function normaliseServerUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '');
+}
+
+function isEnrolment(v: unknown): v is DeviceEnrolment {
+  const e = v as DeviceEnrolment | undefined;
+  return typeof e === 'object' && e !== null && typeof e.serverUrl === 'string' && typeof e.credential === 'string' && typeof e.township?.code === 'string';
+}
+
 export interface DeviceRepository {
   getOrCreateDevice(): Promise<DeviceInfo>;
   /** The clerk who started the current shift on this tablet, or null. */
   currentClerk(): Promise<string | null>;
-  /** Starts a shift: records the clerk (audit event `shift.start`) and remembers the name. */
-  setCurrentClerk(name: string): Promise<string>;
+  /**
+   * Starts a shift: records the clerk (audit event `shift.start`) and remembers the name. `account` is
+   * the county user name of a clerk who signed in (online, or offline with his PIN).
+   */
+  setCurrentClerk(name: string, account?: string): Promise<string>;
+  /** The county user name of the clerk of the shift, or null (a name picked without signing in). */
+  currentClerkAccount(): Promise<string | null>;
   /** Names used on this tablet before, most recent first, for the shift picker. */
   knownClerks(): Promise<string[]>;
+  /** The enrolment, or null while the tablet is not enrolled. */
+  enrolment(): Promise<DeviceEnrolment | null>;
+  /**
+   * Records a redeemed enrolment code (a revoked tablet enrolled again replaces the old one). The
+   * device id stays: case numbers issued before remain valid. Throws `invalid-enrolment`.
+   */
+  saveEnrolment(input: { serverUrl: string; credential: string; township: { code: string; name: string }; enrolledAt?: string }): Promise<DeviceEnrolment>;
+  /** The server refused this device as revoked: it stops syncing; its unsynced cases stay. */
+  markRevoked(): Promise<DeviceEnrolment | null>;
 }
 
 export function createDeviceRepository(db: JiexuDb, options: { now?: () => Date } = {}): DeviceRepository {
@@ -79,12 +132,18 @@ export function createDeviceRepository(db: JiexuDb, options: { now?: () => Date 
       return typeof v?.name === 'string' ? v.name : null;
     },
 
-    async setCurrentClerk(name) {
+    async currentClerkAccount() {
+      const row = await db.meta.get(CURRENT_CLERK_KEY);
+      const v = row?.value as { account?: unknown } | undefined;
+      return typeof v?.account === 'string' ? v.account : null;
+    },
+
+    async setCurrentClerk(name, account) {
       const clerk = normaliseClerkName(name);
       const at = now();
       await db.transaction('rw', [db.meta, db.audit], async () => {
         const device = await deviceIn(db, now);
-        await db.meta.put({ key: CURRENT_CLERK_KEY, value: { name: clerk, since: at.toISOString() } });
+        await db.meta.put({ key: CURRENT_CLERK_KEY, value: { name: clerk, since: at.toISOString(), ...(account ? { account } : {}) } });
         const known = await db.meta.get(KNOWN_CLERKS_KEY);
         const names = Array.isArray(known?.value) ? (known.value as unknown[]).filter((n): n is string => typeof n === 'string') : [];
         await db.meta.put({ key: KNOWN_CLERKS_KEY, value: [clerk, ...names.filter((n) => n !== clerk)] });
@@ -97,7 +156,7 @@ export function createDeviceRepository(db: JiexuDb, options: { now?: () => Date 
           caseId: null,
           caseNumber: null,
           revision: null,
-          changes: [],
+          changes: account ? [{ path: 'clerkAccount', before: null, after: account }] : [],
           reason: null,
         };
         await db.audit.add(event);
@@ -108,6 +167,46 @@ export function createDeviceRepository(db: JiexuDb, options: { now?: () => Date 
     async knownClerks() {
       const row = await db.meta.get(KNOWN_CLERKS_KEY);
       return Array.isArray(row?.value) ? (row.value as unknown[]).filter((n): n is string => typeof n === 'string') : [];
+    },
+
+    async enrolment() {
+      const row = await db.meta.get(ENROLMENT_KEY);
+      return isEnrolment(row?.value) ? row.value : null;
+    },
+
+    async saveEnrolment(input) {
+      const problems: { path: string; message: string }[] = [];
+      const urlProblem = serverUrlProblem(input.serverUrl);
+      if (urlProblem) problems.push({ path: 'serverUrl', message: urlProblem });
+      if (typeof input.credential !== 'string' || input.credential.length < 20) problems.push({ path: 'credential', message: 'expected the credential the server issued' });
+      if (!/^\d{9}$/.test(input.township?.code ?? '')) problems.push({ path: 'township.code', message: 'expected a 9-digit township code' });
+      if (problems.length > 0) throw new StorageError('invalid-enrolment', `enrolment: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { problems });
+      const enrolment: DeviceEnrolment = {
+        serverUrl: normaliseServerUrl(input.serverUrl),
+        credential: input.credential,
+        township: { code: input.township.code, name: input.township.name },
+        enrolledAt: input.enrolledAt ?? now().toISOString(),
+        revokedAt: null,
+      };
+      await db.transaction('rw', db.meta, async () => {
+        await deviceIn(db, now);
+        const before = await db.meta.get(ENROLMENT_KEY);
+        // The cursor belongs to the township's change feed: another township starts from the beginning.
+        if (!isEnrolment(before?.value) || before.value.township.code !== enrolment.township.code) await db.meta.delete(PULL_CURSOR_KEY);
+        await db.meta.put({ key: ENROLMENT_KEY, value: enrolment });
+      });
+      return enrolment;
+    },
+
+    async markRevoked() {
+      return db.transaction('rw', db.meta, async () => {
+        const row = await db.meta.get(ENROLMENT_KEY);
+        if (!isEnrolment(row?.value)) return null;
+        if (row.value.revokedAt !== null) return row.value;
+        const revoked: DeviceEnrolment = { ...row.value, revokedAt: now().toISOString() };
+        await db.meta.put({ key: ENROLMENT_KEY, value: revoked });
+        return revoked;
+      });
     },
   };
 }

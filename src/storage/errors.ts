@@ -18,7 +18,11 @@ export type StorageErrorCode =
   /** The clerk's name for the shift is empty or too long. */
   | 'invalid-clerk-name'
   /** A draft key is empty or the value cannot be stored. */
-  | 'invalid-draft';
+  | 'invalid-draft'
+  /** An enrolment record with a bad server address, credential or township. */
+  | 'invalid-enrolment'
+  /** A PIN verifier that is not a strong enough Argon2id hash (a programming error, never stored). */
+  | 'invalid-pin-verifier';
 
 export interface StorageErrorDetails {
   installedVersion?: number;

@@ -12,11 +12,23 @@ export {
   type CaseInput,
   type UpdateInput,
   type WithdrawInput,
+  type CaseUpdateOutcome,
+  COUNTY_ACTOR,
 } from './cases-repository';
 export { createDraftsRepository, type DraftsRepository } from './drafts-repository';
-export { createDeviceRepository, CLERK_NAME_MAX, type DeviceRepository } from './device-repository';
+export { createDeviceRepository, CLERK_NAME_MAX, serverUrlProblem, normaliseServerUrl, type DeviceRepository, type DeviceEnrolment } from './device-repository';
+export {
+  createClerkCredentialsRepository,
+  MAX_PIN_FAILURES,
+  pinVerifierProblem,
+  type ClerkCredentialsRepository,
+  type ClerkCredential,
+  type ClerkOnTablet,
+  type PinFailure,
+} from './clerk-credentials-repository';
+export { createSyncRepository, EMPTY_SYNC_STATUS, type SyncRepository, type SyncStatusRecord, type PullPageReport } from './sync-repository';
 export { createReferenceRepository, type ReferenceRepository } from './reference-repository';
 export { requestPersistence, readStorageEstimate, QUOTA_WARNING_RATIO, type StorageReport, type StorageWarning } from './persistence';
 export { nameInitials, nameInitialReadings, preloadPinyin } from './pinyin';
 export { DEVICE_ID_PATTERN } from './ids';
-export type { CaseRecord, CaseSummary, CaseStatus, SyncState, AuditEvent, AuditAction, FieldChange, OutboxMutation, MutationKind, DraftRecord, DeviceInfo } from './types';
+export type { CaseRecord, CaseSummary, CaseStatus, SyncState, AuditEvent, AuditAction, FieldChange, OutboxMutation, MutationKind, DraftRecord, DeviceInfo, CaseSyncInfo } from './types';

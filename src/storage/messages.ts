@@ -23,6 +23,10 @@ export function storageErrorZh(code: StorageErrorCode, details: StorageErrorDeta
       return '请填写经办人姓名（不超过50个字）。';
     case 'invalid-draft':
       return '草稿无法保存，请联系县局技术人员。';
+    case 'invalid-enrolment':
+      return '注册信息不完整：请检查县局服务器地址（如 https://192.168.1.20:8443）和注册码。';
+    case 'invalid-pin-verifier':
+      return 'PIN 无法安全保存，请联系县局技术人员。';
   }
 }
 

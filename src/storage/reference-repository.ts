@@ -14,6 +14,8 @@ export interface ReferenceRepository {
   parameterSet(version: string): Promise<ParameterSet | undefined>;
   /** Validates and stores a published parameter set (throws `invalid-parameters`); by default makes it current. */
   saveParameterSet(document: unknown, options?: { makeCurrent?: boolean }): Promise<ParameterSet>;
+  /** The documents of every stored (published) parameter set, as received. */
+  parameterSetDocuments(): Promise<{ version: string; document: unknown }[]>;
 }
 
 export function createReferenceRepository(db: JiexuDb, options: { now?: () => Date } = {}): ReferenceRepository {
@@ -48,6 +50,11 @@ export function createReferenceRepository(db: JiexuDb, options: { now?: () => Da
       });
       parsed.set(set.version, set);
       return set;
+    },
+
+    async parameterSetDocuments() {
+      const rows = await db.reference.where('kind').equals(PARAMETER_SET).toArray();
+      return rows.map((r) => ({ version: r.version, document: r.value }));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app/App';
-import { formatBytes } from '../../src/app/StoragePanel';
+import { formatBytes, StoragePanel } from '../../src/app/StoragePanel';
 import { createServiceWorkerUpdater } from '../../src/app/sw-registration';
 
 const updater = () => createServiceWorkerUpdater({ skipWaiting: vi.fn(), reload: vi.fn(), initiallyControlled: true });
@@ -22,12 +22,12 @@ function setOnline(online: boolean) {
 }
 
 describe('the app shell', () => {
-  it('shows the title, the app version and an honest empty first screen', () => {
+  it('shows the title, the app version and the intake as its first screen', async () => {
     render(<App updater={updater()} />);
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('退役士兵社保接续 · 窗口受理');
     expect(screen.getByTestId('app-version').textContent).toBe('9.8.7+test123');
-    expect(screen.getByText('尚无受理记录')).toBeTruthy();
     expect(screen.getByRole('main').id).toBe('main');
+    expect(await screen.findByRole('heading', { name: '受理登记' })).toBeTruthy();
   });
 
   it('shows 在线 or 离线 as the browser reports, following online and offline events', () => {
@@ -66,7 +66,7 @@ describe('the storage panel', () => {
         },
       },
     });
-    render(<App updater={updater()} />);
+    render(<StoragePanel />);
     fireEvent.click(screen.getByRole('button', { name: '检查本机存储' }));
     expect(await screen.findByText('已用 3.0 MB，可用约 2.0 GB。')).toBeTruthy();
     expect(screen.getByText(/长期保存：未开启/)).toBeTruthy();
@@ -79,7 +79,7 @@ describe('the storage panel', () => {
 
   it('says so when the browser cannot report storage', async () => {
     vi.stubGlobal('navigator', { ...navigator, onLine: true, storage: undefined });
-    render(<App updater={updater()} />);
+    render(<StoragePanel />);
     fireEvent.click(screen.getByRole('button', { name: '检查本机存储' }));
     expect(await screen.findByText('此浏览器无法查询本机存储。')).toBeTruthy();
   });

@@ -16,9 +16,9 @@ describe.skipIf(!chromiumAvailable)('the layout on tablet screens', () => {
     const context = await harness.browser.newContext({ viewport: { width, height }, hasTouch: true });
     try {
       const page = await context.newPage();
-      await page.goto(harness.server.url);
+      await page.goto(`${harness.server.url}#/cases`);
       await page.getByRole('heading', { level: 1, name: APP_TITLE }).waitFor();
-      // With the storage report open too: the longest text the first screen shows.
+      // With the storage report open too: the longest text of the case list screen.
       await page.getByRole('button', { name: '检查本机存储' }).click();
       await page.getByTestId('storage-report').getByText(/已用/).waitFor();
       const { scrollWidth, clientWidth } = await page.evaluate(() => ({
@@ -28,7 +28,7 @@ describe.skipIf(!chromiumAvailable)('the layout on tablet screens', () => {
       expect(clientWidth).toBe(width);
       expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
       mkdirSync(SCREENSHOTS, { recursive: true });
-      await page.screenshot({ path: join(SCREENSHOTS, `home-${width}x${height}.png`), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, `cases-storage-${width}x${height}.png`), fullPage: true });
     } finally {
       await context.close();
     }

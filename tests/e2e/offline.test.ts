@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { APP_TITLE, chromiumAvailable, useServerAndBrowser } from './harness';
+import { typeField, waitForIntakeForm } from './support/intake';
 
 async function shellText(page: Page) {
   return {
@@ -32,9 +33,13 @@ describe.skipIf(!chromiumAvailable)('the app offline', () => {
       const offline = await shellText(page);
       expect(offline).toMatchObject({ title: APP_TITLE, heading: APP_TITLE, network: '离线' });
       expect(offline.version).toMatch(/^\d+\.\d+\.\d+\+\S+$/);
-      await expect(page.getByText('尚无受理记录').count()).resolves.toBe(1);
+      await waitForIntakeForm(page);
 
-      // The app still responds to the clerk: the storage check runs and reports.
+      // The app still responds to the clerk: the ID number is checked as typed, and the case list
+      // (a lazily loaded chunk) opens from the precache.
+      await typeField(page, 'person.idNumber', '150102197003150032');
+      await expect(page.getByTestId('id-birth').innerText()).resolves.toBe('1970年3月');
+      await page.goto(`${harness.server.url}#/cases`);
       await page.getByRole('button', { name: '检查本机存储' }).click();
       await page.getByTestId('storage-report').getByText(/已用 .+，可用约 .+。/).waitFor();
       await expect(page.getByTestId('storage-report').innerText()).resolves.toMatch(/长期保存：/);

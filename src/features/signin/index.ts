@@ -1,0 +1,2 @@
+export { SignInScreen, type SignInScreenProps } from './SignInScreen';
+export type { SignedInClerk } from './clerk-session';
