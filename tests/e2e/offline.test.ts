@@ -37,7 +37,7 @@ describe.skipIf(!chromiumAvailable)('the app offline', () => {
 
       // The app still responds to the clerk: the ID number is checked as typed, and the case list
       // (a lazily loaded chunk) opens from the precache.
-      await typeField(page, 'person.idNumber', '150102197003150032');
+      await typeField(page, 'facts.person.idNumber', '150102197003150032');
       await expect(page.getByTestId('id-birth').innerText()).resolves.toBe('1970年3月');
       await page.goto(`${harness.server.url}#/cases`);
       await page.getByRole('button', { name: '检查本机存储' }).click();
