@@ -1,6 +1,5 @@
 // The determination as the sentences a clerk reads to the veteran, each with the citation behind it.
 
-import { Decimal } from 'decimal.js';
 import { RULES, type RuleId } from './citations';
 import type { Determination, TraceStep } from './determination';
 import { idProblemZh, messageZh, parameterLabelZh } from './messages';
@@ -34,9 +33,19 @@ function dateZh(date: string): string {
   return d ? `${y}年${Number(m)}月${Number(d)}日` : monthZh(date);
 }
 
-/** `"0.16"` → `16%`. */
-function percentZh(rate: string): string {
-  return `${new Decimal(rate).times(100).toString()}%`;
+/**
+ * `"0.16"` → `16%`, `"0.075"` → `7.5%`: the decimal point moved two places in the string itself, so
+ * a rate is shown exactly as published (and this module, which the first screen may load, needs no
+ * decimal library).
+ */
+export function percentZh(rate: string): string {
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(rate.trim());
+  if (!m) return `${rate}`;
+  const digits = `${m[1]}${(m[2] ?? '').padEnd(2, '0')}`;
+  const point = m[1]!.length + 2;
+  const whole = digits.slice(0, point).replace(/^0+(?=\d)/, '');
+  const fraction = digits.slice(point).replace(/0+$/, '');
+  return `${whole}${fraction ? `.${fraction}` : ''}%`;
 }
 
 function ageZh(ageMonths: number): string {

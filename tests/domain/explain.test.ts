@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS, evaluate, explain, messageZh, parameterLabelZh, RULES, type MessageCode } from '../../src/domain';
 import { parseCaseFacts } from '../../src/shared/case';
+import { percentZh } from '../../src/domain/explain';
 import { baseCase } from './support/cases';
 import { loadExamples } from './support/examples';
 
@@ -111,5 +112,20 @@ describe('codes in Chinese', () => {
   it('parameter names have Chinese labels, per-盟市 wages with the 盟市 name', () => {
     expect(parameterLabelZh('wage.150100.2023')).toBe('2023年度呼和浩特市职工平均工资');
     expect(parameterLabelZh('rate.medical.unit')).toBe('基本医疗保险单位缴费比例');
+  });
+});
+
+describe('rates in Chinese sentences', () => {
+  it.each([
+    ['0.16', '16%'],
+    ['0.08', '8%'],
+    ['0.02', '2%'],
+    ['0.075', '7.5%'],
+    ['0.2', '20%'],
+    ['1', '100%'],
+    ['0.60', '60%'],
+    ['0.0025', '0.25%'],
+  ])('shows the rate %s as %s, exactly as published', (rate, shown) => {
+    expect(percentZh(rate)).toBe(shown);
   });
 });
