@@ -6,12 +6,11 @@
 // (cert.pem + key.pem, given to the server). Re-running reuses the CA, so a new address needs no
 // re-install on the tablets.
 import { X509Certificate } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generate } from 'selfsigned';
+import { isMain } from './is-main';
 
 export interface CertificateRequest {
   /** IP addresses and DNS names the tablets use to reach the server; localhost and 127.0.0.1 are always added. */
@@ -195,17 +194,6 @@ async function main(): Promise<void> {
   console.log(`Then open https://${args.hosts[0]}:<PORT>/ on the tablet; the browser must show no warning, or the app cannot work offline.`);
   if (!written.reusedCa) {
     console.log('Keep ca-key.pem: with it, re-running this command for a new address reuses the CA and tablets need no new install.');
-  }
-}
-
-/** True when this module is the script tsx was asked to run, not an import (tests import the functions). */
-function isMain(moduleUrl: string): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(moduleUrl));
-  } catch {
-    return false;
   }
 }
 

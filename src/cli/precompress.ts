@@ -1,12 +1,11 @@
 // `npm run build` runs this after `vite build`: the server then sends brotli or gzip without compressing
 // on every request, at quality levels too slow to use on the fly.
-import { realpathSync } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { appVersion, packageRoot } from '../server/package-info';
+import { isMain } from './is-main';
 
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
@@ -113,17 +112,6 @@ async function main(): Promise<void> {
   console.log(
     `precompress: ${results.length} files in ${relative(process.cwd(), distDir) || '.'}: ${total} bytes → brotli ${br}, gzip ${gz}`,
   );
-}
-
-/** True when this module is the script tsx was asked to run, not an import (tests import the functions). */
-function isMain(moduleUrl: string): boolean {
-  const entry = process.argv[1];
-  if (entry === undefined) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(moduleUrl));
-  } catch {
-    return false;
-  }
 }
 
 if (isMain(import.meta.url)) {
