@@ -1,8 +1,8 @@
 // Factories for storage tests: valid ID numbers, case facts, registrations, fresh databases.
 
 import { idCheckCharacter, type CaseFacts } from '../../src/domain';
-import type { Registration } from '../../src/shared/registration';
 import { openJiexuDb, type JiexuDb } from '../../src/storage';
+import { testRegistration } from '../support/factories';
 
 /** A valid 18-digit ID number: area code, birth date YYYYMMDD, 3-digit sequence (odd = male). */
 export function idNumber(birth: string, sequence: string, area = '150102'): string {
@@ -25,21 +25,7 @@ export function caseFacts(over: DeepPartial<CaseFacts> = {}): CaseFacts {
   };
 }
 
-export function registration(over: Partial<Registration> = {}): Registration {
-  return {
-    name: '张三',
-    phone: '13800138000',
-    address: '呼和浩特市新城区',
-    dischargeMode: 'discharged',
-    unitName: '呼和浩特市第一机械厂',
-    superiorName: '呼和浩特市机械工业局',
-    confirmedBy: '',
-    medicalInsuredAtEnlistment: false,
-    medicalFirstInsured: null,
-    otherInsuranceNote: '',
-    ...over,
-  };
-}
+export const registration = testRegistration;
 
 export function freshName(): string {
   return `jiexu-test-${crypto.randomUUID()}`;

@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { CaseFacts } from '../../../src/domain';
 import type { Registration } from '../../../src/shared/registration';
 import { PROJECT_ROOT } from '../../support/server-process';
+import { testRegistration } from '../../support/factories';
 
 export const EXAMPLES_DIR = join(PROJECT_ROOT, 'tests', 'fixtures', 'examples');
 
@@ -15,22 +16,7 @@ export function exampleFacts(name: string): CaseFacts {
   return JSON.parse(readFileSync(join(EXAMPLES_DIR, `${name}.case.json`), 'utf8')) as CaseFacts;
 }
 
-/** What the window records beside the facts, for a test veteran. */
-export function testRegistration(over: Partial<Registration> = {}): Registration {
-  return {
-    name: '张三',
-    phone: '13800138000',
-    address: '呼和浩特市新城区中山路1号',
-    dischargeMode: 'discharged',
-    unitName: '呼和浩特市第一机械厂',
-    superiorName: '呼和浩特市机械工业局',
-    confirmedBy: '',
-    medicalInsuredAtEnlistment: false,
-    medicalFirstInsured: null,
-    otherInsuranceNote: '',
-    ...over,
-  };
-}
+export { testRegistration };
 
 /** The DOM id of a form field (src/features/intake/fields.tsx). */
 export function fieldSelector(path: string): string {

@@ -13,22 +13,12 @@ import { createCasesRepository, createDeviceRepository, openJiexuDb, type CasesR
 import { freshName } from '../../storage/support';
 import example01Json from '../../fixtures/examples/01-deemed-basic.case.json';
 import example03Json from '../../fixtures/examples/03-post-2012-no-subsidy.case.json';
+import { testRegistration } from '../../support/factories';
 
 export const example01 = example01Json as CaseFacts;
 export const example03 = example03Json as CaseFacts;
 
-export const REGISTRATION: Registration = {
-  name: '张三',
-  phone: '13800138000',
-  address: '呼和浩特市新城区中山路1号',
-  dischargeMode: 'discharged',
-  unitName: '呼和浩特市第一机械厂',
-  superiorName: '呼和浩特市机械工业局',
-  confirmedBy: '',
-  medicalInsuredAtEnlistment: false,
-  medicalFirstInsured: null,
-  otherInsuranceNote: '',
-};
+export const REGISTRATION: Registration = testRegistration();
 
 export const TODAY = '2019-09-15';
 
