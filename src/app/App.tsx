@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { IntakeScreen } from '../features/intake';
-import { ShiftBar } from '../features/shift';
+import { ClerkBar } from '../features/signin/ClerkBar';
 import { AppShell } from './AppShell';
 import { RepositoriesProvider } from './providers';
 import { paths, useRoute, type Route } from './router';
@@ -12,6 +12,8 @@ import type { ServiceWorkerUpdater } from './sw-registration';
 const CaseListScreen = lazy(() => import('../features/cases/CaseListScreen').then((m) => ({ default: m.CaseListScreen })));
 const CaseDetailScreen = lazy(() => import('../features/cases/CaseDetailScreen').then((m) => ({ default: m.CaseDetailScreen })));
 const StoragePanel = lazy(() => import('./StoragePanel').then((m) => ({ default: m.StoragePanel })));
+const SyncRoute = lazy(() => import('../features/sync/SyncRoute').then((m) => ({ default: m.SyncRoute })));
+const CountyPage = lazy(() => import('../features/county/CountyPage').then((m) => ({ default: m.CountyPage })));
 const PrintScreen = lazy(() => import('../features/print/PrintScreen').then((m) => ({ default: m.PrintScreen })));
 
 function Loading() {
@@ -51,6 +53,10 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <CaseDetailScreen key={route.id} caseId={route.id} />;
     case 'print':
       return <PrintScreen key={`${route.id}/${route.kind}`} caseId={route.id} kind={route.kind} />;
+    case 'sync':
+      return <SyncRoute />;
+    case 'county':
+      return null;
     case 'not-found':
       return <NotFound path={route.path} />;
   }
@@ -59,10 +65,20 @@ function Screen({ route }: { route: Route }): ReactNode {
 /** The app: the shell, the device's records, the clerk of the shift, and the screen of the address. */
 export function App({ updater }: { updater: ServiceWorkerUpdater }) {
   const route = useRoute();
+  if (route.name === 'county') {
+    // The county office's page talks to the server only: no device records, no shift.
+    return (
+      <AppShell updater={updater} route={route}>
+        <Suspense fallback={<Loading />}>
+          <CountyPage />
+        </Suspense>
+      </AppShell>
+    );
+  }
   return (
     <AppShell updater={updater} route={route}>
       <RepositoriesProvider>
-        {route.name !== 'print' && <ShiftBar />}
+        {route.name !== 'print' && <ClerkBar />}
         <Suspense fallback={<Loading />}>
           <Screen route={route} />
         </Suspense>

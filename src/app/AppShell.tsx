@@ -1,4 +1,5 @@
 import { useSyncExternalStore, type ReactNode } from 'react';
+import { SyncStatusBadge } from '../features/sync/SyncStatusBadge';
 import { useNetworkState } from './network-state';
 import { paths, type Route } from './router';
 import type { ServiceWorkerUpdater } from './sw-registration';
@@ -20,6 +21,9 @@ function AppNav({ route }: { route: Route }) {
       <a className="app-nav-link" href={paths.cases()} aria-current={inCases ? 'page' : undefined}>
         记录
       </a>
+      <a className="app-nav-link" href={paths.sync()} aria-current={route.name === 'sync' ? 'page' : undefined}>
+        同步
+      </a>
     </nav>
   );
 }
@@ -40,6 +44,7 @@ export function AppShell({ updater, route, children }: { updater: ServiceWorkerU
         <h1 className="app-title">{APP_TITLE}</h1>
         {route && <AppNav route={route} />}
         <div className="app-status">
+          {route?.name !== 'county' && <SyncStatusBadge href={paths.sync()} />}
           <span className={online ? 'network network-online' : 'network network-offline'} role="status" data-testid="network-state">
             <span className="network-dot" aria-hidden="true" />
             {online ? '在线' : '离线'}

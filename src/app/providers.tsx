@@ -6,6 +6,8 @@ import type { ParameterSet } from '../domain';
 import {
   DEFAULT_DB_NAME,
   createCasesRepository,
+  createClerkCredentialsRepository,
+  createSyncRepository,
   createDeviceRepository,
   createDraftsRepository,
   createReferenceRepository,
@@ -17,13 +19,18 @@ import {
   storageErrorZh,
   storageWarningZh,
   type CasesRepository,
+  type ClerkCredentialsRepository,
   type DeviceRepository,
   type DraftsRepository,
   type JiexuDb,
   type ReferenceRepository,
   type StorageReport,
 } from '../storage';
+import { onSyncRequested, requestBackgroundSync } from '../sync/background-sync';
+import { createTabletSync, type TabletSync } from '../sync/tablet-sync';
+import { publishTabletSync } from '../features/sync/store';
 import { useHasUnsavedInput } from './unsaved-input';
+import { appVersion } from './version';
 
 export interface Repositories {
   db: JiexuDb;
@@ -35,6 +42,10 @@ export interface Repositories {
   deviceId: string;
   /** The parameter set new determinations use (the one the repository computes with). */
   parameters: ParameterSet;
+  /** Clerks who may sign in on this tablet with their PIN. */
+  clerkCredentials: ClerkCredentialsRepository;
+  /** Day-end sync with the county (started once the database is open). */
+  tabletSync: TabletSync;
 }
 
 interface Session {
@@ -46,7 +57,8 @@ const RepositoriesContext = createContext<Repositories | null>(null);
 
 interface ClerkContextValue {
   clerk: string | null;
-  setClerk(name: string): Promise<string>;
+  /** Starts a shift; `account` is the county user name of a clerk who signed in. */
+  setClerk(name: string, account?: string): Promise<string>;
 }
 
 const ClerkContext = createContext<ClerkContextValue | null>(null);
@@ -71,14 +83,25 @@ export async function openSession(dbName: string = DEFAULT_DB_NAME): Promise<Ses
   const reference = createReferenceRepository(db);
   const device = createDeviceRepository(db);
   const [info, parameters, clerk] = await Promise.all([device.getOrCreateDevice(), reference.currentParameterSet(), device.currentClerk()]);
+  const cases = createCasesRepository(db, { parameters: () => reference.currentParameterSet() });
   const repos: Repositories = {
     db,
-    cases: createCasesRepository(db, { parameters: () => reference.currentParameterSet() }),
+    cases,
     drafts: createDraftsRepository(db),
     device,
     reference,
     deviceId: info.deviceId,
     parameters,
+    clerkCredentials: createClerkCredentialsRepository(db),
+    tabletSync: createTabletSync({
+      db,
+      cases,
+      device,
+      sync: createSyncRepository(db, { cases, reference }),
+      appVersion: appVersion(),
+      requestBackgroundSync,
+      onSyncRequested,
+    }),
   };
   return { repos, clerk };
 }
@@ -91,6 +114,8 @@ function sessionOf(dbName: string): Promise<Session> {
   if (!s) {
     s = openSession(dbName);
     sessions.set(dbName, s);
+    // Sync runs for the page's lifetime, once per open database (app start is one of its triggers).
+    s.then((session) => session.repos.tabletSync.start()).catch(() => undefined);
     // A failed open may succeed after the clerk fixes the cause (frees space, closes a tab).
     s.catch(() => sessions.delete(dbName));
   }
@@ -160,11 +185,16 @@ export function RepositoriesProvider({ children, dbName = DEFAULT_DB_NAME }: { c
     };
   }, [db]);
 
+  const tabletSync = state.kind === 'open' ? state.session.repos.tabletSync : null;
+  useEffect(() => {
+    if (tabletSync) publishTabletSync(tabletSync);
+  }, [tabletSync]);
+
   const device = state.kind === 'open' ? state.session.repos.device : null;
   const setClerk = useCallback(
-    async (name: string) => {
+    async (name: string, account?: string) => {
       if (!device) throw new Error('the database is not open yet');
-      const recorded = await device.setCurrentClerk(name);
+      const recorded = await device.setCurrentClerk(name, account);
       setClerkState(recorded);
       return recorded;
     },

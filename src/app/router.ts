@@ -10,6 +10,10 @@ export type Route =
   | { name: 'cases' }
   | { name: 'case'; id: string }
   | { name: 'print'; id: string; kind: PrintKind }
+  /** 同步: enrolment and 日终同步. */
+  | { name: 'sync' }
+  /** The county office's page (online, served by the county server). */
+  | { name: 'county' }
   | { name: 'not-found'; path: string };
 
 export const DEFAULT_PATH = '/intake';
@@ -41,6 +45,8 @@ export function parseRoute(hash: string): Route {
     if (id && parts.length === 2) return { name: 'case', id };
     if (id && parts.length === 4 && b === 'print' && (c === 'form' || c === 'receipt')) return { name: 'print', id, kind: c };
   }
+  if (head === 'sync' && parts.length === 1) return { name: 'sync' };
+  if (head === 'county' && parts.length === 1) return { name: 'county' };
   return { name: 'not-found', path };
 }
 
@@ -55,6 +61,10 @@ export function routePath(route: Route): string {
       return `#/cases/${encodeURIComponent(route.id)}`;
     case 'print':
       return `#/cases/${encodeURIComponent(route.id)}/print/${route.kind}`;
+    case 'sync':
+      return '#/sync';
+    case 'county':
+      return '#/county';
     case 'not-found':
       return `#${route.path}`;
   }
@@ -66,6 +76,8 @@ export const paths = {
   cases: () => routePath({ name: 'cases' }),
   case: (id: string) => routePath({ name: 'case', id }),
   print: (id: string, kind: PrintKind) => routePath({ name: 'print', id, kind }),
+  sync: () => routePath({ name: 'sync' }),
+  county: () => routePath({ name: 'county' }),
 };
 
 function subscribe(onChange: () => void): () => void {

@@ -5,6 +5,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { clientsClaim } from 'workbox-core';
+import { BACKGROUND_SYNC_TAG, relaySyncToClients } from '../sync/background-sync';
 import { SKIP_WAITING } from './sw-messages';
 
 declare let self: ServiceWorkerGlobalScope;
@@ -26,5 +27,15 @@ self.addEventListener('message', (event) => {
   }
 });
 
-// 4. Later additions go below: Background Sync of the outbox (workbox-background-sync or a
-//    'sync' event listener), runtime caching of county parameters. Keep /api/ out of the precache.
+// 4. Background Sync of the outbox (where the browser has it): the page registers the tag when a
+//    sync could not finish; when the network is back the browser fires 'sync' here, and the worker
+//    asks the open app to sync — the push logic stays in one place, the page. With no window open
+//    the promise rejects and the browser tries again later; the app also syncs at its next start.
+//    Later additions go below (runtime caching of county parameters). Keep /api/ out of the precache.
+interface SyncEventLike extends ExtendableEvent {
+  readonly tag: string;
+}
+self.addEventListener('sync' as keyof ServiceWorkerGlobalScopeEventMap, (event) => {
+  const e = event as unknown as SyncEventLike;
+  if (e.tag === BACKGROUND_SYNC_TAG) e.waitUntil(relaySyncToClients(self.clients));
+});

@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 /**
  * The PWA loads only its own scripts, styles, workers and manifest, and talks only to this server.
  * Inline styles are allowed (React style props and libraries that inject <style>); inline scripts are not.
+ * 'wasm-unsafe-eval' lets the page compile WebAssembly (the Argon2id of the clerks' PIN verifiers), and
+ * nothing else: eval() and new Function() stay refused.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",

@@ -11,7 +11,7 @@ import { parseCaseFacts } from '../shared/case';
 import { parseRegistration, type Registration } from '../shared/registration';
 import { diffFields } from './audit';
 import type { JiexuDb } from './db';
-import { clerkNameProblem, deviceIn, nextSequence, normaliseClerkName } from './device-repository';
+import { clerkNameProblem, deviceIn, nextSequence, normaliseClerkName, shiftAccountOf } from './device-repository';
 import { StorageError } from './errors';
 import { uuidv7 } from './ids';
 import { nameInitialReadings } from './pinyin';
@@ -49,6 +49,8 @@ export interface CaseRow {
   createdBy: string;
   updatedAt: string;
   updatedBy: string;
+  createdByAccount?: string;
+  updatedByAccount?: string;
   deviceId: string;
   parameterSetVersion: string;
   name: string;
@@ -74,6 +76,12 @@ const NO_SYNC: CaseSyncRow = { serverRevision: null, countyStatus: null, correct
 
 /** Who the audit trail names for a change made at the county (the pull does not say which admin). */
 export const COUNTY_ACTOR = '县局';
+
+/** A case the window must look at: the county sent it back (退回补正) or it conflicts. */
+export interface CaseAttention extends CaseSummary {
+  countyStatus: CaseSyncInfo['countyStatus'];
+  correctionRequest: string | null;
+}
 
 /** What applyCaseUpdates did with each pulled county change. */
 export interface CaseUpdateOutcome {
@@ -148,6 +156,8 @@ export interface CasesRepository {
    * and is marked conflicting. Each is an audit event. Repeating a pull changes nothing.
    */
   applyCaseUpdates(updates: readonly CaseUpdate[]): Promise<CaseUpdateOutcome[]>;
+  /** Cases sent back for correction or in conflict, most recently changed first (a scan: for the sync screen). */
+  needingAttention(limit?: number): Promise<CaseAttention[]>;
 }
 
 export interface CasesRepositoryOptions {
@@ -242,6 +252,7 @@ function rowOf(r: CaseRecord, keys: SearchKeys): CaseRow {
     createdBy: r.createdBy,
     updatedAt: r.updatedAt,
     updatedBy: r.updatedBy,
+    ...accounts(r),
     deviceId: r.deviceId,
     parameterSetVersion: r.parameterSetVersion,
     name: r.registration.name,
@@ -266,9 +277,21 @@ function recordOf(row: CaseRow, detail: CaseDetailRow): CaseRecord {
     createdBy: row.createdBy,
     updatedAt: row.updatedAt,
     updatedBy: row.updatedBy,
+    ...accounts(row),
     deviceId: row.deviceId,
     syncState: row.syncState,
   };
+}
+
+/** The clerk accounts of a case, only when known (older cases and picked names have none). */
+function accounts(r: { createdByAccount?: string | undefined; updatedByAccount?: string | undefined }): { createdByAccount?: string; updatedByAccount?: string } {
+  return { ...(r.createdByAccount ? { createdByAccount: r.createdByAccount } : {}), ...(r.updatedByAccount ? { updatedByAccount: r.updatedByAccount } : {}) };
+}
+
+/** A changed record with the account of the clerk who changed it (or none). */
+function changedBy(next: CaseRecord, account: string | undefined): CaseRecord {
+  const { updatedByAccount: _previous, ...rest } = next;
+  return account ? { ...rest, updatedByAccount: account } : rest;
 }
 
 function summaryOf(row: CaseRow): CaseSummary {
@@ -427,6 +450,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
       const at = now();
       return db.transaction('rw', writeTables, async () => {
         const device = await deviceIn(db, now);
+        const account = await shiftAccountOf(db, v.clerk);
         const seq = await nextSequence(db, 'caseNumber');
         const record: CaseRecord = {
           id: uuidv7(at.getTime()),
@@ -441,6 +465,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
           createdBy: v.clerk,
           updatedAt: at.toISOString(),
           updatedBy: v.clerk,
+          ...(account ? { createdByAccount: account, updatedByAccount: account } : {}),
           deviceId: device.deviceId,
           syncState: 'pending',
         };
@@ -459,7 +484,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
       return db.transaction('rw', writeTables, async () => {
         const { record: previous } = await current(id);
         checkEditable(previous, input.expectedRevision);
-        const next: CaseRecord = {
+        const next: CaseRecord = changedBy({
           ...previous,
           facts: v.facts,
           registration: v.registration,
@@ -470,7 +495,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
           updatedBy: v.clerk,
           // A conflict stays open until the county resolves it, whatever the window changes meanwhile.
           syncState: previous.syncState === 'conflict' ? 'conflict' : 'pending',
-        };
+        }, await shiftAccountOf(db, v.clerk));
         if (input.draftKey !== undefined) await db.drafts.delete(input.draftKey);
         if (diffFields(auditView(previous), auditView(next)).length === 0) return previous;
         const device = await deviceIn(db, now);
@@ -493,14 +518,14 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
       return db.transaction('rw', writeTables, async () => {
         const { record: previous, keys } = await current(id);
         checkEditable(previous, input.expectedRevision);
-        const next: CaseRecord = {
+        const next: CaseRecord = changedBy({
           ...previous,
           status: 'withdrawn',
           revision: previous.revision + 1,
           updatedAt: at.toISOString(),
           updatedBy: clerk,
           syncState: previous.syncState === 'conflict' ? 'conflict' : 'pending',
-        };
+        }, await shiftAccountOf(db, clerk));
         const device = await deviceIn(db, now);
         await commit(next, keys, previous, 'case.withdraw', device, clerk, at, reason);
         return next;
@@ -550,24 +575,34 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
         const initials = /^[a-z]+$/i.test(q) ? q.toLowerCase() : '';
         // Exact matches rank first. Within one index value IndexedDB orders entries by primary key,
         // and UUID v7 ids sort by creation time, so a reversed range with a limit reads only the newest
-        // few keys however common the name or initials are ("张伟", "zw" at 100,000 cases).
+        // few rows however common the name or initials are ("张伟", "zw" at 100,000 cases).
         const exactIndexes: Array<['keys.name' | 'keys.initials', string]> = [];
         if (name !== '') exactIndexes.push(['keys.name', name]);
         if (initials !== '') exactIndexes.push(['keys.initials', initials]);
-        const exact = await Promise.all(exactIndexes.map(([index, key]) => db.cases.where(index).equals(key).reverse().limit(limit).primaryKeys()));
-        const ranked = newestFirst(exact.flat());
-        if (ranked.length >= limit) return summaries(ranked, limit);
+        const exactRows = await Promise.all(exactIndexes.map(([index, key]) => db.cases.where(index).equals(key).reverse().limit(limit).toArray()));
+        const byId = new Map<string, CaseRow>();
+        for (const row of exactRows.flat()) byId.set(row.id, row);
+        const ranked = [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
+        if (ranked.length >= limit) return ranked.map(summaryOf);
         // Then names and initials that only begin with the query, newest first.
         const longer = await Promise.all(
           exactIndexes.map(([index, key]) => db.cases.where(index).between(key, `${key}\uffff`, false, true).primaryKeys()),
         );
-        const seen = new Set(ranked);
-        return summaries([...ranked, ...newestFirst(longer.flat()).filter((id) => !seen.has(id))], limit);
+        const more = newestFirst(longer.flat()).filter((id) => !byId.has(id));
+        return [...ranked.map(summaryOf), ...(await summaries(more, limit - ranked.length))];
       });
     },
 
     history(id) {
       return db.audit.where('caseId').equals(id).toArray();
+    },
+
+    async needingAttention(limit) {
+      const rows = await db.cases.filter((r) => r.syncState === 'conflict' || r.sync?.countyStatus === 'correction-requested').toArray();
+      return rows
+        .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0))
+        .slice(0, clampLimit(limit, DEFAULT_SEARCH_LIMIT))
+        .map((r) => ({ ...summaryOf(r), countyStatus: r.sync?.countyStatus ?? null, correctionRequest: r.sync?.correctionRequest ?? null }));
     },
 
     async syncInfo(id) {
@@ -637,7 +672,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
             const detail = await db.caseDetails.get(row.id);
             if (!detail) throw new Error(`case ${row.id}: details missing`);
             const previous = recordOf(row, detail);
-            const next: CaseRecord = {
+            const next: CaseRecord = changedBy({
               ...previous,
               facts: adoption.facts,
               registration: adoption.registration,
@@ -648,7 +683,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
               updatedAt: update.at,
               updatedBy: COUNTY_ACTOR,
               syncState: 'synced',
-            };
+            }, undefined);
             await db.cases.put({ ...rowOf(next, adoption.keys), sync });
             await db.caseDetails.put({ id: next.id, facts: next.facts, registration: next.registration, determination: next.determination });
             await db.audit.add({

@@ -46,6 +46,15 @@ export async function nextSequence(db: JiexuDb, name: SequenceName): Promise<num
   });
 }
 
+/**
+ * The county account of the shift's clerk when `name` is that clerk (signed in, not merely picked),
+ * else undefined. Call inside the transaction that records the change (it reads `meta`).
+ */
+export async function shiftAccountOf(db: JiexuDb, name: string): Promise<string | undefined> {
+  const v = (await db.meta.get(CURRENT_CLERK_KEY))?.value as { name?: unknown; account?: unknown } | undefined;
+  return v?.name === name && typeof v.account === 'string' ? v.account : undefined;
+}
+
 /** Why a clerk name cannot be recorded, or null when it can. */
 export function clerkNameProblem(name: unknown): string | null {
   const n = typeof name === 'string' ? name.normalize('NFKC').trim() : '';

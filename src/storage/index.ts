@@ -13,6 +13,7 @@ export {
   type UpdateInput,
   type WithdrawInput,
   type CaseUpdateOutcome,
+  type CaseAttention,
   COUNTY_ACTOR,
 } from './cases-repository';
 export { createDraftsRepository, type DraftsRepository } from './drafts-repository';

@@ -25,6 +25,9 @@ export interface CaseRecord {
   createdBy: string;
   updatedAt: string;
   updatedBy: string;
+  /** The county user name of the signed-in clerk who created / last changed the case (absent for a name picked without signing in). */
+  createdByAccount?: string;
+  updatedByAccount?: string;
   deviceId: string;
   syncState: SyncState;
 }

@@ -33,6 +33,8 @@ export function syncErrorZh(code: string): string {
       return '用户名或密码不正确。';
     case 'account-disabled':
       return '该经办人账号已被县局停用。';
+    case 'local':
+      return '本机存储出错，同步未完成；记录仍在本机，稍后会自动重试。如一直出现，请重新打开应用。';
     case 'offline':
       return '本机没有网络，联网后会自动同步；记录都保存在本机。';
     case 'timeout':

@@ -133,7 +133,18 @@ export function createTabletSync(deps: TabletSyncDeps): TabletSync {
     for (const l of [...listeners]) l();
   };
 
+  /** Never rejects: a failure of the device database is reported like a network failure, to retry later. */
   async function run(): Promise<RunReport> {
+    try {
+      return await runOnce();
+    } catch (err) {
+      const reason = `local: ${(err as Error).message}`;
+      set({ running: false, progress: null, lastErrorCode: 'local', lastErrorMessage: reason });
+      return { status: 'gave-up', pushed: 0, retries: 0, reason };
+    }
+  }
+
+  async function runOnce(): Promise<RunReport> {
     const enrolment = await deps.device.enrolment();
     set({ enrolment, revoked: enrolment?.revokedAt != null });
     if (!enrolment) return { status: 'not-enrolled' };

@@ -221,3 +221,36 @@ describe('device enrolment', () => {
     expect(await db.meta.get('sync.cursor')).toBeUndefined();
   });
 });
+
+describe('the clerk’s account on a case', () => {
+  it('a case records the account of the signed-in clerk of the shift beside his name; a picked name records none', async () => {
+    const { db, cases } = await setUp();
+    const device = createDeviceRepository(db);
+    await device.setCurrentClerk('王芳', 'wangfang');
+    const a = await cases.create({ facts: caseFacts(), registration: registration(), clerk: '王芳' });
+    expect(a).toMatchObject({ createdBy: '王芳', createdByAccount: 'wangfang', updatedByAccount: 'wangfang' });
+    expect(await cases.get(a.id)).toMatchObject({ createdByAccount: 'wangfang' });
+
+    await device.setCurrentClerk('李四');
+    const edited = await cases.update(a.id, { facts: caseFacts(), registration: registration({ phone: '13900139000' }), clerk: '李四', expectedRevision: 1 });
+    expect(edited).toMatchObject({ createdByAccount: 'wangfang', updatedBy: '李四' });
+    expect(edited.updatedByAccount).toBeUndefined();
+    expect((await cases.get(a.id))?.updatedByAccount).toBeUndefined();
+  });
+});
+
+describe('cases needing attention', () => {
+  it('are those sent back for correction or in conflict, most recently changed first', async () => {
+    const { cases, outbox } = await setUp();
+    const a = await cases.create({ facts: caseFacts(), registration: registration(), clerk: '王芳' });
+    const b = await cases.create({ facts: caseFacts({ person: { idNumber: idNumber('19710101', '005'), femaleCategory: null } }), registration: registration({ name: '李四' }), clerk: '王芳' });
+    const c = await cases.create({ facts: caseFacts({ person: { idNumber: idNumber('19720101', '007'), femaleCategory: null } }), registration: registration({ name: '赵六' }), clerk: '王芳' });
+    await outbox.acknowledge(3);
+    await cases.applyPushResults([result(a, 1), result(b, 2, { outcome: 'conflict', conflict: true }), result(c, 3)]);
+    expect(await cases.needingAttention()).toEqual([expect.objectContaining({ id: b.id, syncState: 'conflict', countyStatus: null })]);
+    await cases.applyCaseUpdates([countyUpdate(a)]);
+    const list = await cases.needingAttention();
+    expect(list.map((x) => x.id)).toEqual([a.id, b.id]);
+    expect(list[0]).toMatchObject({ countyStatus: 'correction-requested', correctionRequest: '请补充退役证编号', syncState: 'synced' });
+  });
+});

@@ -97,6 +97,8 @@ function PinForm({ clerk, credentials, onSignedIn, onBack, onOnline }: { clerk: 
       setError(offlineSignInZh(result));
       setLocked(result.reason === 'locked' || (result.reason === 'wrong-pin' && result.locked));
       setPinValue('');
+    } catch (err) {
+      setError(`PIN 核对失败（${(err as Error).message}），请重试或联网用密码登录。`);
     } finally {
       setBusy(false);
     }
@@ -215,6 +217,8 @@ function SetPinForm({ clerk, credentials, onSignedIn }: { clerk: ClerkPublic; cr
       const result = await setPin(credentials, clerk, pin, again);
       if (result.ok) await onSignedIn(result.clerk);
       else setError(result.message);
+    } catch (err) {
+      setError(`PIN 未能保存（${(err as Error).message}），请重试。`);
     } finally {
       setBusy(false);
     }

@@ -1,2 +1,3 @@
 export { SignInScreen, type SignInScreenProps } from './SignInScreen';
+export { ClerkBar } from './ClerkBar';
 export type { SignedInClerk } from './clerk-session';

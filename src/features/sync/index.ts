@@ -1,0 +1,3 @@
+export { SyncScreen } from './SyncScreen';
+export { SyncStatusBadge } from './SyncStatusBadge';
+export { publishTabletSync, currentTabletSync, useTabletSyncState } from './store';

@@ -1,0 +1,166 @@
+// The county page against a real county server (SQLite, through inject, with its session cookie).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CountyPage } from '../../../src/features/county/CountyPage';
+import { createAdminApi } from '../../../src/features/county/api';
+import { buildServer } from '../../../src/server/app';
+import { nodeGzip } from '../../../src/sync/node-gzip';
+import { pushOnce } from '../../../src/sync/client';
+import { requestCorrection } from '../../../src/server/county/case-review';
+import { ADMIN, setUpCounty, TabletSim, OTHER_TOWNSHIP } from '../../support/sync-fixtures';
+
+let dir: string;
+let app: FastifyInstance;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'jiexu-county-page-'));
+  app = await buildServer({ host: '127.0.0.1', port: 0, dataDir: dir, database: { kind: 'sqlite', file: join(dir, 'jiexu.sqlite') }, tls: null, distDir: join(dir, 'dist'), logLevel: 'silent' });
+});
+afterEach(async () => {
+  cleanup();
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A browser's fetch in miniature: keeps the session cookie the server sets. */
+function browserFetch(): typeof fetch {
+  let cookie = '';
+  return (async (url: string, init: RequestInit) => {
+    const res = await app.inject({
+      method: init.method as 'GET' | 'POST',
+      url,
+      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+      ...(init.body ? { payload: init.body as string } : {}),
+    });
+    const set = res.headers['set-cookie'];
+    if (set) cookie = String(set).split(';')[0]!;
+    return new Response(res.body, { status: res.statusCode });
+  }) as unknown as typeof fetch;
+}
+
+let lastCredential = '';
+
+async function tabletPush(county: Awaited<ReturnType<typeof setUpCounty>>, townshipCode: string, make: (t: TabletSim) => void) {
+  const t = new TabletSim();
+  const credential = await county.enrol(t, townshipCode);
+  lastCredential = credential;
+  make(t);
+  const fetchImpl = (async (url: string, init: RequestInit) => {
+    const res = await app.inject({ method: 'POST', url: new URL(url).pathname, headers: init.headers as Record<string, string>, payload: Buffer.from(init.body as Uint8Array) });
+    return new Response(res.body, { status: res.statusCode });
+  }) as unknown as typeof fetch;
+  const config = { baseUrl: 'http://county.test', deviceId: t.deviceId, credential, appVersion: 'test', fetch: fetchImpl, now: () => new Date(), compress: nodeGzip, timeoutMs: 30_000, batchSize: 50 };
+  expect(await pushOnce(config, t)).toMatchObject({ kind: 'pushed' });
+  return t;
+}
+
+async function signIn() {
+  fireEvent.change(await screen.findByLabelText('用户名'), { target: { value: ADMIN.username } });
+  fireEvent.change(screen.getByLabelText('密码'), { target: { value: ADMIN.password } });
+  fireEvent.click(screen.getByRole('button', { name: '登录' }));
+  return screen.findByTestId('county-page');
+}
+
+describe('the county page', () => {
+  it('asks for the admin sign-in, refusing a wrong password in Chinese', async () => {
+    await setUpCounty(app);
+    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    fireEvent.change(await screen.findByLabelText('用户名'), { target: { value: ADMIN.username } });
+    fireEvent.change(screen.getByLabelText('密码'), { target: { value: 'wrong' } });
+    fireEvent.click(screen.getByRole('button', { name: '登录' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('用户名或密码不正确。');
+  });
+
+  it('lists synced cases with their flags; a veteran registered on two tablets is a possible duplicate on both', async () => {
+    const county = await setUpCounty(app);
+    await tabletPush(county, '150102001', (t) => {
+      t.create(1);
+      t.create(2);
+    });
+    await tabletPush(county, OTHER_TOWNSHIP.code, (t) => t.create(1));
+    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    await signIn();
+    await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 3 件'));
+    const flagged = screen.getAllByTestId('county-case-row').filter((r) => r.querySelector('[data-flag="possible-duplicate"]'));
+    expect(flagged).toHaveLength(2);
+
+    fireEvent.click(within(flagged[0]!).getAllByRole('button')[0]!);
+    const detail = await screen.findByTestId('county-case-detail');
+    expect(within(detail).getByTestId('county-duplicates').textContent).toContain('退役士兵1');
+  });
+
+  it('issues an enrolment code as text and QR, lists devices and revokes one', async () => {
+    const county = await setUpCounty(app);
+    const t = await tabletPush(county, '150102001', (x) => x.create(5));
+    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    await signIn();
+    fireEvent.click(screen.getByRole('tab', { name: '注册码与设备' }));
+    await waitFor(() => expect(screen.getAllByTestId('county-device-row')).toHaveLength(1));
+    fireEvent.change(screen.getByLabelText('乡镇（街道）'), { target: { value: '150102001' } });
+    fireEvent.click(screen.getByRole('button', { name: '生成注册码' }));
+    const code = (await screen.findByTestId('enrolment-code-text')).textContent!.trim();
+    expect(code.length).toBeGreaterThan(5);
+    expect(screen.getByRole('img', { name: `注册码 ${code} 的二维码` }).innerHTML).toContain('<svg');
+
+    const original = window.confirm;
+    window.confirm = () => true;
+    try {
+      fireEvent.click(within(screen.getByTestId('county-devices')).getByRole('button', { name: '停用' }));
+      await waitFor(() => expect(screen.getByTestId('county-devices').textContent).toContain('已停用'));
+    } finally {
+      window.confirm = original;
+    }
+    const row = await app.county.db.selectFrom('devices').select('revoked_at').where('device_id', '=', t.deviceId).executeTakeFirstOrThrow();
+    expect(row.revoked_at).not.toBeNull();
+  });
+
+  it('shows a conflict with both versions and resolves it by the version the admin picks', async () => {
+    const county = await setUpCounty(app);
+    let caseId = '';
+    const t = await tabletPush(county, '150102001', (x) => {
+      caseId = x.create(7).id;
+    });
+    await requestCorrection(app.county, caseId, '请补充退役证编号', ADMIN.username);
+    // The tablet changes the case without having seen the county's change: a conflict.
+    t.update(caseId, 3);
+    const fetchImpl = (async (url: string, init: RequestInit) => {
+      const res = await app.inject({ method: 'POST', url: new URL(url).pathname, headers: init.headers as Record<string, string>, payload: Buffer.from(init.body as Uint8Array) });
+      return new Response(res.body, { status: res.statusCode });
+    }) as unknown as typeof fetch;
+    const tabletCredential = lastCredential;
+    expect(await pushOnce({ baseUrl: 'http://county.test', deviceId: t.deviceId, credential: tabletCredential, appVersion: 'test', fetch: fetchImpl, now: () => new Date(), compress: nodeGzip, timeoutMs: 30_000, batchSize: 50 }, t)).toMatchObject({ kind: 'pushed', results: [{ outcome: 'conflict' }] });
+
+    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    await signIn();
+    fireEvent.change(screen.getByLabelText('筛选'), { target: { value: 'conflict' } });
+    await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 1 件'));
+    fireEvent.click(within(screen.getByTestId('county-cases')).getAllByRole('button')[0]!);
+    const detail = await screen.findByTestId('county-case-detail');
+    const versions = within(detail).getAllByTestId('county-version');
+    expect(versions.length).toBeGreaterThanOrEqual(3);
+    const tabletVersion = versions.find((v) => v.textContent?.includes('冲突'))!;
+    expect(tabletVersion.textContent).toContain('3号');
+    fireEvent.click(within(tabletVersion).getByRole('button', { name: '采用此版本' }));
+    await waitFor(() => expect(within(screen.getByTestId('county-case-detail')).queryAllByRole('button', { name: '采用此版本' })).toHaveLength(0));
+    const row = await app.county.db.selectFrom('cases').select(['conflict', 'registration']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    expect(row.conflict).toBe(0);
+    expect(row.registration).toContain('3号');
+  });
+
+  it('creates a clerk account for a township', async () => {
+    await setUpCounty(app);
+    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    await signIn();
+    fireEvent.click(screen.getByRole('tab', { name: '经办人账号' }));
+    fireEvent.change(screen.getByLabelText('用户名（字母、数字）'), { target: { value: 'wangfang' } });
+    fireEvent.change(screen.getByLabelText('姓名'), { target: { value: '王芳' } });
+    fireEvent.change(screen.getByLabelText('初始密码'), { target: { value: 'window clerk password' } });
+    await waitFor(() => expect(screen.getByLabelText('乡镇（街道）').querySelectorAll('option').length).toBeGreaterThan(1));
+    fireEvent.change(screen.getByLabelText('乡镇（街道）'), { target: { value: '150102001' } });
+    fireEvent.click(screen.getByRole('button', { name: '新建账号' }));
+    await waitFor(() => expect(screen.getByTestId('county-accounts').textContent).toContain('王芳'));
+  });
+});

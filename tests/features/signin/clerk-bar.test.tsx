@@ -1,0 +1,36 @@
+// In the app: an enrolled tablet asks the clerk to sign in (PIN); a tablet not enrolled keeps the name picker.
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../../src/app/App';
+import { createServiceWorkerUpdater } from '../../../src/app/sw-registration';
+import { setPin } from '../../../src/features/signin/clerk-session';
+import { createClerkCredentialsRepository, createDeviceRepository, openJiexuDb } from '../../../src/storage';
+
+const updater = () => createServiceWorkerUpdater({ skipWaiting: vi.fn(), reload: vi.fn(), initiallyControlled: true });
+
+beforeEach(() => {
+  vi.stubGlobal('__APP_VERSION__', '9.8.7+test');
+  // The county server is out of reach: sync fails quietly in the background.
+  vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('offline'))));
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('the clerk of the shift on an enrolled tablet', () => {
+  it('signs in with his PIN, and the shift records his account', async () => {
+    const db = await openJiexuDb();
+    await createDeviceRepository(db).saveEnrolment({ serverUrl: 'https://county.example', credential: 'dev_0123456789abcdefghijkl', township: { code: '150102001', name: '海拉尔路街道' } });
+    await setPin(createClerkCredentialsRepository(db), { username: 'wangfang', displayName: '王芳', townshipCode: '150102001', active: true }, '482916', '482916');
+
+    render(<App updater={updater()} />);
+    fireEvent.click(await screen.findByRole('button', { name: '王芳' }));
+    fireEvent.change(screen.getByLabelText('PIN（6位数字）'), { target: { value: '482916' } });
+    fireEvent.click(screen.getByRole('button', { name: '登录' }));
+    await waitFor(() => expect(screen.getByTestId('current-clerk').textContent).toBe('王芳'));
+    expect(await createDeviceRepository(db).currentClerkAccount()).toBe('wangfang');
+    expect(screen.queryByTestId('signin')).toBeNull();
+    db.close();
+  });
+});
