@@ -27,7 +27,7 @@ import {
   type StorageReport,
 } from '../storage';
 import { onSyncRequested, requestBackgroundSync } from '../sync/background-sync';
-import { createTabletSync, type TabletSync } from '../sync/tablet-sync';
+import type { TabletSync } from '../sync/tablet-sync';
 import { publishTabletSync } from '../features/sync/store';
 import { useHasUnsavedInput } from './unsaved-input';
 import { appVersion } from './version';
@@ -79,11 +79,14 @@ export function useClerk(): ClerkContextValue {
 
 /** Opens the database and everything the screens need from it, once. */
 export async function openSession(dbName: string = DEFAULT_DB_NAME): Promise<Session> {
+  // The sync service is not needed to start typing: its chunk loads beside the database open.
+  const syncModule = import('../sync/tablet-sync');
   const db = await openJiexuDb(dbName);
   const reference = createReferenceRepository(db);
   const device = createDeviceRepository(db);
   const [info, parameters, clerk] = await Promise.all([device.getOrCreateDevice(), reference.currentParameterSet(), device.currentClerk()]);
   const cases = createCasesRepository(db, { parameters: () => reference.currentParameterSet() });
+  const { createTabletSync } = await syncModule;
   const repos: Repositories = {
     db,
     cases,

@@ -1,7 +1,8 @@
 // Public face of the rules engine: what the tablet, the county server and the command line import.
 
 export { evaluate } from './engine';
-export { explain, monthZh, yearsMonthsZh, type ExplanationSentence } from './explain';
+export { explain, type ExplanationSentence } from './explain';
+export { monthZh, yearsMonthsZh } from './format-zh';
 export {
   DEFAULT_PARAMETERS,
   DEFAULT_PARAMETERS_DOCUMENT,

@@ -7,7 +7,6 @@
 
 import * as z from 'zod';
 import type { Determination, Problem } from '../domain';
-import { COUNTIES } from '../domain/regions';
 import { problemsOfZodError } from './case';
 
 /** The shape of the messages. A change that an older peer cannot read is a new number. */
@@ -65,18 +64,7 @@ export const UPDATE_REQUIRED_CODES: ReadonlySet<string> = new Set<SyncErrorCode>
 
 // --- the county list -----------------------------------------------------------------------------
 
-/** FNV-1a, 32 bits: a stable fingerprint in browser and server alike (not a security measure). */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
-
-/** The version of the county list built into this program: tablet and server compare theirs. */
-export const COUNTY_LIST_VERSION = `gb2260-${COUNTIES.length}-${fnv1a(COUNTIES.map((c) => `${c.code}${c.name}`).join('|'))}`;
+export { COUNTY_LIST_VERSION } from './county-list';
 
 // --- figures digest ------------------------------------------------------------------------------
 

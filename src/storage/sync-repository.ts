@@ -9,7 +9,7 @@
 
 import type { ClerkPublic, PullResponse } from '../shared/sync-protocol';
 import { canonicalJson, countyListCheck, decideParameterSets, mergeClerks } from '../sync/reconcile';
-import { COUNTY_LIST_VERSION } from '../shared/sync-protocol';
+import { COUNTY_LIST_VERSION } from '../shared/county-list';
 import type { CaseUpdateOutcome, CasesRepository } from './cases-repository';
 import type { JiexuDb } from './db';
 import { PULL_CURSOR_KEY } from './device-repository';

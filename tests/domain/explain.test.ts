@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS, evaluate, explain, messageZh, parameterLabelZh, RULES, type MessageCode } from '../../src/domain';
 import { parseCaseFacts } from '../../src/shared/case';
-import { percentZh } from '../../src/domain/explain';
+import { percentZh } from '../../src/domain/format-zh';
 import { baseCase } from './support/cases';
 import { loadExamples } from './support/examples';
 

@@ -1,11 +1,13 @@
 // 当班经办人 on an enrolled tablet: the clerk signs in (PIN offline, password online the first time)
 // and the shift records his county account. A tablet not yet enrolled keeps the simple name picker.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useClerk, useRepositories } from '../../app/providers';
 import { ShiftBar } from '../shift';
 import { useTabletSyncState } from '../sync/store';
-import { SignInScreen } from './SignInScreen';
 import '../shift/shift.css';
+
+// Only an enrolled tablet without a signed-in clerk shows it: not part of the first screen's script.
+const SignInScreen = lazy(() => import('./SignInScreen').then((m) => ({ default: m.SignInScreen })));
 
 export function ClerkBar() {
   const state = useTabletSyncState();
@@ -30,7 +32,8 @@ function SignedInClerkBar() {
   if (account === undefined) return null;
   if (switching || clerk === null || account === null) {
     return (
-      <SignInScreen
+      <Suspense fallback={<p role="status">正在打开登录…</p>}>
+        <SignInScreen
         credentials={clerkCredentials}
         device={device}
         onSignedIn={async (c) => {
@@ -38,7 +41,8 @@ function SignedInClerkBar() {
           setAccount(c.username);
           setSwitching(false);
         }}
-      />
+        />
+      </Suspense>
     );
   }
   return (

@@ -6,7 +6,7 @@
 // with the parameter set the tablet used (and the newest one) so that differing figures are flagged.
 
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import { checkIdNumber, evaluate, isJiexuError, upgradeIdNumber15, type CaseFacts, type Determination, type ParameterSet } from '../../domain';
 import { parseCaseFacts } from '../../shared/case';
 import { parseRegistration, type Registration } from '../../shared/registration';
@@ -22,7 +22,7 @@ import {
   type WireMutation,
 } from '../../shared/sync-protocol';
 import { authorize, type Principal } from '../auth/policy';
-import type { CasesTable, Database } from '../db/schema';
+import type { AppliedMutationsTable, CaseLinksTable, CaseVersionsTable, CasesTable, Database, ServerDeterminationsTable } from '../db/schema';
 import { ApiError } from '../errors';
 import { flag, type CountyContext } from './context';
 import { knownParameterSets, type KnownParameterSets } from './parameter-sets';
@@ -119,111 +119,140 @@ export function serverDeterminations(m: ValidatedMutation, sets: KnownParameterS
 }
 
 async function lockIdNumbers(trx: Kysely<Database>, ctx: CountyContext, idNumbers: string[]): Promise<void> {
-  if (ctx.kind !== 'postgres') return;
-  // Sorted, so two devices pushing the same veterans lock in the same order and never deadlock.
-  for (const id of [...new Set(idNumbers)].sort()) {
-    await sql`select pg_advisory_xact_lock(hashtext(${`jiexu-id:${id}`}))`.execute(trx);
-  }
+  if (ctx.kind !== 'postgres' || idNumbers.length === 0) return;
+  // Sorted, so two devices pushing the same veterans lock in the same order and never deadlock;
+  // unnest keeps the array's order, so one statement takes them all in that order.
+  const keys = [...new Set(idNumbers)].sort().map((id) => `jiexu-id:${id}`);
+  await sql`select count(pg_advisory_xact_lock(hashtext(k))) from unnest(${keys}::text[]) as k`.execute(trx);
 }
 
-type CaseRow = Pick<CasesTable, 'id' | 'device_id' | 'township_code' | 'revision' | 'conflict' | 'possible_duplicate' | 'figures_differ' | 'case_number'>;
+type CaseRow = Pick<CasesTable, 'id' | 'device_id' | 'township_code' | 'revision' | 'conflict' | 'possible_duplicate' | 'figures_differ' | 'case_number' | 'id_number'>;
 
-async function linkDuplicates(trx: Kysely<Database>, caseId: string, idNumber: string, at: string): Promise<boolean> {
-  const others = await trx.selectFrom('cases').select('id').where('id_number', '=', idNumber).where('id', '!=', caseId).execute();
-  if (others.length === 0) return false;
-  for (const o of others) {
-    const [a, b] = caseId < o.id ? [caseId, o.id] : [o.id, caseId];
-    await trx.insertInto('case_links').values({ case_a: a, case_b: b, kind: 'possible-duplicate', created_at: at }).onConflict((oc) => oc.columns(['case_a', 'case_b', 'kind']).doNothing()).execute();
-  }
-  await trx
-    .updateTable('cases')
-    .set({ possible_duplicate: 1 })
-    .where('id', 'in', [caseId, ...others.map((o) => o.id)])
-    .execute();
-  return true;
+/** Rows per INSERT: well below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+const ROWS_PER_INSERT = 200;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) out.push(rows.slice(i, i + ROWS_PER_INSERT));
+  return out;
 }
 
-async function applyMutation(
-  trx: Kysely<Database>,
-  ctx: CountyContext,
-  device: DevicePrincipal,
-  m: ValidatedMutation,
-  results: ServerResult[],
-  receivedAt: string,
-): Promise<MutationResult> {
-  const existing: CaseRow | undefined = await trx
-    .selectFrom('cases')
-    .select(['id', 'device_id', 'township_code', 'revision', 'conflict', 'possible_duplicate', 'figures_differ', 'case_number'])
-    .where('id', '=', m.caseId)
-    .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
-    .executeTakeFirst();
-  authorize(device, {
-    type: 'case.write',
-    caseTownshipCode: existing?.township_code ?? device.townshipCode,
-    existing: existing ? { deviceId: existing.device_id, townshipCode: existing.township_code } : null,
-  });
-  if (!existing || existing.case_number !== m.caseNumber) {
-    const taken = await trx.selectFrom('cases').select('id').where('case_number', '=', m.caseNumber).where('id', '!=', m.caseId).executeTakeFirst();
-    if (taken) {
-      throw new ApiError(422, 'invalid-batch', `Case number ${m.caseNumber} already belongs to another case; nothing was applied`, {
-        details: { problems: [{ path: `seq ${m.seq}.caseNumber`, message: 'already used by another case' }] },
-      });
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  let ids = index.get(key);
+  if (!ids) index.set(key, (ids = new Set()));
+  ids.add(id);
+}
+
+/**
+ * A batch's fresh mutations applied against one read of the cases they touch: every case, case
+ * number and ID number the batch can meet is fetched in one query each, each mutation is decided in
+ * order against that state (kept up to date as it goes, exactly as if each mutation had read the
+ * database), and the writes go out at the end, many rows per statement.
+ */
+class BatchApplier {
+  private readonly cases = new Map<string, CaseRow>();
+  private readonly byCaseNumber = new Map<string, string>();
+  private readonly byIdNumber = new Map<string, Set<string>>();
+  private readonly newCases = new Map<string, Insertable<CasesTable>>();
+  private readonly caseUpdates = new Map<string, Updateable<CasesTable>>();
+  private readonly duplicates = new Set<string>();
+  private readonly links = new Map<string, Insertable<CaseLinksTable>>();
+  private readonly versions: Insertable<CaseVersionsTable>[] = [];
+  private readonly determinations: Insertable<ServerDeterminationsTable>[] = [];
+  private readonly applied: Insertable<AppliedMutationsTable>[] = [];
+
+  private constructor(
+    private readonly device: DevicePrincipal,
+    private readonly receivedAt: string,
+  ) {}
+
+  static async load(trx: Kysely<Database>, ctx: CountyContext, device: DevicePrincipal, fresh: ValidatedMutation[], receivedAt: string): Promise<BatchApplier> {
+    const b = new BatchApplier(device, receivedAt);
+    const columns = ['id', 'device_id', 'township_code', 'revision', 'conflict', 'possible_duplicate', 'figures_differ', 'case_number', 'id_number'] as const;
+    const touched = await trx
+      .selectFrom('cases')
+      .select(columns)
+      .where('id', 'in', [...new Set(fresh.map((m) => m.caseId))])
+      .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
+      .execute();
+    const related = await trx
+      .selectFrom('cases')
+      .select(columns)
+      .where((eb) => eb.or([eb('case_number', 'in', [...new Set(fresh.map((m) => m.caseNumber))]), eb('id_number', 'in', [...new Set(fresh.map((m) => m.idNumber))])]))
+      .execute();
+    for (const row of [...related, ...touched]) {
+      b.cases.set(row.id, row);
+      b.byCaseNumber.set(row.case_number, row.id);
+      addTo(b.byIdNumber, row.id_number, row.id);
     }
+    // A touched case's row is what the other query may have read before the lock: the locked one wins.
+    for (const row of touched) b.cases.set(row.id, row);
+    return b;
   }
 
-  // The county changed the case after the version this change was made on (or a conflict is open): keep both.
-  const conflict = existing !== undefined && (existing.conflict === 1 || m.baseRevision !== existing.revision);
-  const tabletDiffers = results.some((r) => r.purpose === 'tablet-set' && r.differs);
-  const versionId = randomUUID();
-  const factsJson = JSON.stringify(m.facts);
-  const registrationJson = JSON.stringify(m.registration);
+  apply(m: ValidatedMutation, results: ServerResult[]): MutationResult {
+    const { device, receivedAt } = this;
+    const known = this.cases.get(m.caseId);
+    const existing = known ? { ...known } : undefined;
+    authorize(device, {
+      type: 'case.write',
+      caseTownshipCode: existing?.township_code ?? device.townshipCode,
+      existing: existing ? { deviceId: existing.device_id, townshipCode: existing.township_code } : null,
+    });
+    if (!existing || existing.case_number !== m.caseNumber) {
+      const owner = this.byCaseNumber.get(m.caseNumber);
+      if (owner !== undefined && owner !== m.caseId) {
+        throw new ApiError(422, 'invalid-batch', `Case number ${m.caseNumber} already belongs to another case; nothing was applied`, {
+          details: { problems: [{ path: `seq ${m.seq}.caseNumber`, message: 'already used by another case' }] },
+        });
+      }
+    }
 
-  const caseValues = {
-    case_number: m.caseNumber,
-    id_number: m.idNumber,
-    name: m.registration.name,
-    status: m.status,
-    facts: factsJson,
-    registration: registrationJson,
-    revision: m.revision,
-    current_version_id: versionId,
-    parameters_version: m.figures.parametersVersion,
-    updated_at: receivedAt,
-    updated_by: m.clerk,
-  };
-  let serverRevision: number;
-  if (!existing) {
-    await trx
-      .insertInto('cases')
-      .values({
+    // The county changed the case after the version this change was made on (or a conflict is open): keep both.
+    const conflict = existing !== undefined && (existing.conflict === 1 || m.baseRevision !== existing.revision);
+    const tabletDiffers = results.some((r) => r.purpose === 'tablet-set' && r.differs);
+    const versionId = randomUUID();
+    const factsJson = JSON.stringify(m.facts);
+    const registrationJson = JSON.stringify(m.registration);
+
+    const caseValues = {
+      case_number: m.caseNumber,
+      id_number: m.idNumber,
+      name: m.registration.name,
+      status: m.status,
+      facts: factsJson,
+      registration: registrationJson,
+      revision: m.revision,
+      current_version_id: versionId,
+      parameters_version: m.figures.parametersVersion,
+      updated_at: receivedAt,
+      updated_by: m.clerk,
+    };
+    let serverRevision: number;
+    if (!existing) {
+      const row: CaseRow = {
         id: m.caseId,
         device_id: device.deviceId,
         township_code: device.townshipCode,
-        county_status: 'received',
-        correction_request: null,
+        revision: m.revision,
         conflict: 0,
         possible_duplicate: 0,
         figures_differ: flag(tabletDiffers),
-        received_at: receivedAt,
-        ...caseValues,
-      })
-      .execute();
-    serverRevision = m.revision;
-  } else if (conflict) {
-    await trx.updateTable('cases').set({ conflict: 1, figures_differ: flag(tabletDiffers || existing.figures_differ === 1) }).where('id', '=', m.caseId).execute();
-    serverRevision = existing.revision;
-  } else {
-    await trx
-      .updateTable('cases')
-      .set({ ...caseValues, figures_differ: flag(tabletDiffers || existing.figures_differ === 1) })
-      .where('id', '=', m.caseId)
-      .execute();
-    serverRevision = m.revision;
-  }
+        case_number: m.caseNumber,
+        id_number: m.idNumber,
+      };
+      this.newCases.set(m.caseId, { ...row, county_status: 'received', correction_request: null, received_at: receivedAt, ...caseValues });
+      this.remember(row);
+      serverRevision = m.revision;
+    } else if (conflict) {
+      this.change(existing, { conflict: 1, figures_differ: flag(tabletDiffers || existing.figures_differ === 1) });
+      serverRevision = existing.revision;
+    } else {
+      this.change(existing, { ...caseValues, figures_differ: flag(tabletDiffers || existing.figures_differ === 1) });
+      serverRevision = m.revision;
+    }
 
-  await trx
-    .insertInto('case_versions')
-    .values({
+    this.versions.push({
       id: versionId,
       case_id: m.caseId,
       revision: m.revision,
@@ -239,41 +268,83 @@ async function applyMutation(
       registration: registrationJson,
       figures: JSON.stringify(m.figures),
       conflicting: flag(conflict),
-    })
-    .execute();
-  if (results.length > 0) {
-    await trx
-      .insertInto('server_determinations')
-      .values(
-        results.map((r) => ({
-          version_id: versionId,
-          parameters_version: r.parametersVersion,
-          case_id: m.caseId,
-          purpose: r.purpose,
-          figures: r.figures === null ? null : JSON.stringify(r.figures),
-          determination: r.determination === null ? null : JSON.stringify(r.determination),
-          error: r.error,
-          figures_differ: flag(r.differs),
-          computed_at: receivedAt,
-        })),
-      )
-      .execute();
+    });
+    for (const r of results) {
+      this.determinations.push({
+        version_id: versionId,
+        parameters_version: r.parametersVersion,
+        case_id: m.caseId,
+        purpose: r.purpose,
+        figures: r.figures === null ? null : JSON.stringify(r.figures),
+        determination: r.determination === null ? null : JSON.stringify(r.determination),
+        error: r.error,
+        figures_differ: flag(r.differs),
+        computed_at: receivedAt,
+      });
+    }
+    const duplicate = this.linkDuplicates(m.caseId, m.idNumber) || existing?.possible_duplicate === 1;
+    this.applied.push({ mutation_id: m.mutationId, device_id: device.deviceId, seq: m.seq, case_id: m.caseId, outcome: conflict ? 'conflict' : 'applied', server_revision: serverRevision, received_at: receivedAt });
+    return {
+      seq: m.seq,
+      mutationId: m.mutationId,
+      caseId: m.caseId,
+      outcome: conflict ? 'conflict' : 'applied',
+      serverRevision,
+      conflict: conflict || existing?.conflict === 1,
+      possibleDuplicate: duplicate,
+      figuresDiffer: tabletDiffers || existing?.figures_differ === 1,
+    };
   }
-  const duplicate = (await linkDuplicates(trx, m.caseId, m.idNumber, receivedAt)) || existing?.possible_duplicate === 1;
-  await trx
-    .insertInto('applied_mutations')
-    .values({ mutation_id: m.mutationId, device_id: device.deviceId, seq: m.seq, case_id: m.caseId, outcome: conflict ? 'conflict' : 'applied', server_revision: serverRevision, received_at: receivedAt })
-    .execute();
-  return {
-    seq: m.seq,
-    mutationId: m.mutationId,
-    caseId: m.caseId,
-    outcome: conflict ? 'conflict' : 'applied',
-    serverRevision,
-    conflict: conflict || existing?.conflict === 1,
-    possibleDuplicate: duplicate,
-    figuresDiffer: tabletDiffers || existing?.figures_differ === 1,
-  };
+
+  private remember(row: CaseRow): void {
+    this.cases.set(row.id, row);
+    this.byCaseNumber.set(row.case_number, row.id);
+    addTo(this.byIdNumber, row.id_number, row.id);
+  }
+
+  /** An existing case (or one new in this batch) changed: the state follows, the write waits. */
+  private change(before: CaseRow, set: Updateable<CasesTable>): void {
+    const after: CaseRow = { ...before, ...(set as Partial<CaseRow>) };
+    if (after.case_number !== before.case_number && this.byCaseNumber.get(before.case_number) === before.id) this.byCaseNumber.delete(before.case_number);
+    if (after.id_number !== before.id_number) this.byIdNumber.get(before.id_number)?.delete(before.id);
+    this.remember(after);
+    const inserted = this.newCases.get(before.id);
+    if (inserted) Object.assign(inserted, set);
+    else this.caseUpdates.set(before.id, { ...this.caseUpdates.get(before.id), ...set });
+  }
+
+  private linkDuplicates(caseId: string, idNumber: string): boolean {
+    const others = [...(this.byIdNumber.get(idNumber) ?? [])].filter((id) => id !== caseId);
+    if (others.length === 0) return false;
+    for (const o of others) {
+      const [a, b] = caseId < o ? [caseId, o] : [o, caseId];
+      this.links.set(`${a} ${b}`, { case_a: a, case_b: b, kind: 'possible-duplicate', created_at: this.receivedAt });
+    }
+    for (const id of [caseId, ...others]) {
+      const row = this.cases.get(id);
+      if (row) row.possible_duplicate = 1;
+      const inserted = this.newCases.get(id);
+      if (inserted) inserted.possible_duplicate = 1;
+      else this.duplicates.add(id);
+    }
+    return true;
+  }
+
+  async write(trx: Kysely<Database>): Promise<void> {
+    for (const rows of chunks([...this.newCases.values()])) await trx.insertInto('cases').values(rows).execute();
+    for (const [id, set] of this.caseUpdates) await trx.updateTable('cases').set(set).where('id', '=', id).execute();
+    for (const rows of chunks([...this.duplicates])) await trx.updateTable('cases').set({ possible_duplicate: 1 }).where('id', 'in', rows).execute();
+    for (const rows of chunks(this.versions)) await trx.insertInto('case_versions').values(rows).execute();
+    for (const rows of chunks(this.determinations)) await trx.insertInto('server_determinations').values(rows).execute();
+    for (const rows of chunks([...this.links.values()])) {
+      await trx
+        .insertInto('case_links')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['case_a', 'case_b', 'kind']).doNothing())
+        .execute();
+    }
+    for (const rows of chunks(this.applied)) await trx.insertInto('applied_mutations').values(rows).execute();
+  }
 }
 
 /** The outcome of a mutation received before: what it was then, with the case's flags now. */
@@ -341,13 +412,15 @@ export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, re
 
     const out: MutationResult[] = [];
     let lastSeq = row.last_seq;
+    const applier = fresh.length > 0 ? await BatchApplier.load(trx, ctx, current, fresh, receivedAt) : null;
     for (const m of mutations) {
       if (m.seq < expected) out.push(await repeated(trx, current, m));
       else {
-        out.push(await applyMutation(trx, ctx, current, m, evaluated.get(m.mutationId)!, receivedAt));
+        out.push(applier!.apply(m, evaluated.get(m.mutationId)!));
         lastSeq = m.seq;
       }
     }
+    await applier?.write(trx);
     await trx.updateTable('devices').set({ last_seq: lastSeq, last_seen_at: receivedAt, app_version: req.appVersion }).where('device_id', '=', device.deviceId).execute();
     return { out, lastSeq };
   });
