@@ -175,12 +175,18 @@ class BatchApplier {
       .where('id', 'in', [...new Set(fresh.map((m) => m.caseId))])
       .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
       .execute();
-    const related = await trx
+    // Two queries, not one with OR: each is a plain index lookup on both databases.
+    const sameNumber = await trx
       .selectFrom('cases')
       .select(columns)
-      .where((eb) => eb.or([eb('case_number', 'in', [...new Set(fresh.map((m) => m.caseNumber))]), eb('id_number', 'in', [...new Set(fresh.map((m) => m.idNumber))])]))
+      .where('case_number', 'in', [...new Set(fresh.map((m) => m.caseNumber))])
       .execute();
-    for (const row of [...related, ...touched]) {
+    const sameIdNumber = await trx
+      .selectFrom('cases')
+      .select(columns)
+      .where('id_number', 'in', [...new Set(fresh.map((m) => m.idNumber))])
+      .execute();
+    for (const row of [...sameNumber, ...sameIdNumber, ...touched]) {
       b.cases.set(row.id, row);
       b.byCaseNumber.set(row.case_number, row.id);
       addTo(b.byIdNumber, row.id_number, row.id);
