@@ -1,7 +1,7 @@
 // The device database and its repositories, opened once for the page, and the clerk of the shift.
 // A database written by a newer app is refused in plain Chinese; another tab upgrading the database
 // shows a reload prompt (the connection stays open meanwhile, so drafts keep saving).
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ParameterSet } from '../domain';
 import {
   DEFAULT_DB_NAME,
@@ -115,10 +115,16 @@ const sessions = new Map<string, Promise<Session>>();
 function sessionOf(dbName: string): Promise<Session> {
   let s = sessions.get(dbName);
   if (!s) {
-    s = openSession(dbName);
-    sessions.set(dbName, s);
     // Sync runs for the page's lifetime, once per open database (app start is one of its triggers).
-    s.then((session) => session.repos.tabletSync.start()).catch(() => undefined);
+    // The session is handed out once the sync state is read, so the shift bar and the header badge
+    // appear together with the form instead of pushing it down a moment later.
+    s = openSession(dbName).then((session) =>
+      session.repos.tabletSync.start().then(
+        () => session,
+        () => session,
+      ),
+    );
+    sessions.set(dbName, s);
     // A failed open may succeed after the clerk fixes the cause (frees space, closes a tab).
     s.catch(() => sessions.delete(dbName));
   }
@@ -151,8 +157,12 @@ export function RepositoriesProvider({ children, dbName = DEFAULT_DB_NAME }: { c
     sessionOf(dbName).then(
       (session) => {
         if (!live) return;
-        setClerkState(session.clerk);
-        setState({ kind: 'open', session });
+        publishTabletSync(session.repos.tabletSync);
+        // The first mount of the intake form is large: a transition lets React yield while it renders.
+        startTransition(() => {
+          setClerkState(session.clerk);
+          setState({ kind: 'open', session });
+        });
       },
       (error: unknown) => {
         if (live) setState({ kind: 'failed', error });
@@ -207,7 +217,7 @@ export function RepositoriesProvider({ children, dbName = DEFAULT_DB_NAME }: { c
 
   if (state.kind === 'opening') {
     return (
-      <p className="opening" role="status">
+      <p className="opening opening-screen" role="status">
         正在打开本机记录…
       </p>
     );
@@ -229,6 +239,8 @@ export function RepositoriesProvider({ children, dbName = DEFAULT_DB_NAME }: { c
     <RepositoriesContext.Provider value={state.session.repos}>
       <ClerkContext.Provider value={clerkValue}>
         {otherTabUpgrade && <OtherTabUpgradeBanner />}
+        {children}
+        {/* Below the screen: the estimate arrives after the form is shown and must not push it down. */}
         {storage && storage.warnings.length > 0 && !storageDismissed && (
           <section className="banner banner-warning storage-warning" aria-label="本机存储" data-testid="storage-warning">
             {storage.warnings.map((w) => (
@@ -241,7 +253,6 @@ export function RepositoriesProvider({ children, dbName = DEFAULT_DB_NAME }: { c
             </button>
           </section>
         )}
-        {children}
       </ClerkContext.Provider>
     </RepositoriesContext.Provider>
   );

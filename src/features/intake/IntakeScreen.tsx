@@ -1,7 +1,7 @@
 // 受理: the first screen. A new registration (#/intake) or the edit of a saved case
 // (#/intake/:caseId), with the draft restored if one was left, and after a save the case number
 // with the links to print the receipt and the application form.
-import { Component, useCallback, useEffect, useState, type ErrorInfo, type ReactNode } from 'react';
+import { Component, startTransition, useCallback, useEffect, useState, type ErrorInfo, type ReactNode } from 'react';
 import { useRepositories } from '../../app/providers';
 import { navigate, paths } from '../../app/router';
 import type { CaseRecord } from '../../storage';
@@ -136,10 +136,15 @@ export function IntakeScreen({ caseId, today, draftDelayMs }: IntakeScreenProps)
     })().then(
       (l) => {
         if (!live) return;
-        if (justSaved && l.kind === 'ready' && l.record && justSaved.id === l.record.id) setGreeting(justSaved.kind);
-        else setGreeting(null);
+        const saved = justSaved;
         justSaved = null;
-        setLoaded(l);
+        // Mounting the whole form is the first screen's biggest render: as a transition React
+        // renders it in slices and the page stays responsive meanwhile.
+        startTransition(() => {
+          if (saved && l.kind === 'ready' && l.record && saved.id === l.record.id) setGreeting(saved.kind);
+          else setGreeting(null);
+          setLoaded(l);
+        });
       },
       (e: unknown) => live && setLoaded({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
     );
@@ -163,7 +168,7 @@ export function IntakeScreen({ caseId, today, draftDelayMs }: IntakeScreenProps)
 
   if (!loaded) {
     return (
-      <p className="opening" role="status">
+      <p className="opening opening-screen" role="status">
         正在读取…
       </p>
     );

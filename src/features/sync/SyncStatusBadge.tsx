@@ -5,7 +5,16 @@ import './sync.css';
 
 export function SyncStatusBadge({ href }: { href: string }) {
   const state = useTabletSyncState();
-  if (!state || !state.loaded) return null;
+  if (!state || !state.loaded) {
+    // Holds the badge's place in the header until the sync state is read, so nothing below moves.
+    return (
+      <span className="sync-badge sync-badge-placeholder" aria-hidden="true">
+        <span>待同步 0 条</span>
+        <span className="sync-badge-last">上次同步 从未</span>
+        <span className="sync-badge-note">未注册</span>
+      </span>
+    );
+  }
   let note: string | null = null;
   if (!state.enrolment) note = '未注册';
   else if (state.revoked) note = '已停用';
