@@ -25,10 +25,11 @@ describe('the clerk of the shift on an enrolled tablet', () => {
     await setPin(createClerkCredentialsRepository(db), { username: 'wangfang', displayName: '王芳', townshipCode: '150102001', active: true }, '482916', '482916');
 
     render(<App updater={updater()} />);
-    fireEvent.click(await screen.findByRole('button', { name: '王芳' }));
+    // The sign-in screen and the sync service are chunks of their own: give their first import time.
+    fireEvent.click(await screen.findByRole('button', { name: '王芳' }, { timeout: 10_000 }));
     fireEvent.change(screen.getByLabelText('PIN（6位数字）'), { target: { value: '482916' } });
     fireEvent.click(screen.getByRole('button', { name: '登录' }));
-    await waitFor(() => expect(screen.getByTestId('current-clerk').textContent).toBe('王芳'));
+    await waitFor(() => expect(screen.getByTestId('current-clerk').textContent).toBe('王芳'), { timeout: 10_000 });
     expect(await createDeviceRepository(db).currentClerkAccount()).toBe('wangfang');
     expect(screen.queryByTestId('signin')).toBeNull();
     db.close();
