@@ -1,6 +1,10 @@
 // The county page's calls to /api/admin/* on the server that serves it (the session cookie rides
 // along). Errors carry the server's stable code; errorZh puts them into words for the admin.
 
+import type { CaseListItem as CaseItem, DeviceItem } from '../../shared/admin-api';
+
+export type { CaseItem, DeviceItem };
+
 export class AdminApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -26,15 +30,6 @@ export interface IssuedCode {
   townshipName: string;
   expiresAt: string;
 }
-export interface DeviceItem {
-  deviceId: string;
-  townshipCode: string;
-  enrolledAt: string;
-  revokedAt: string | null;
-  lastSeq: number;
-  lastSeenAt: string | null;
-  appVersion: string | null;
-}
 export interface Account {
   id: string;
   username: string;
@@ -42,21 +37,6 @@ export interface Account {
   role: 'clerk' | 'admin';
   townshipCode: string | null;
   active: boolean;
-}
-export interface CaseItem {
-  id: string;
-  caseNumber: string;
-  name: string;
-  idNumber: string;
-  deviceId: string;
-  townshipCode: string;
-  status: string;
-  countyStatus: string;
-  revision: number;
-  parametersVersion: string;
-  flags: { conflict: boolean; possibleDuplicate: boolean; figuresDiffer: boolean };
-  receivedAt: string;
-  updatedAt: string;
 }
 export interface CaseVersion {
   id: string;

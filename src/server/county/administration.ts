@@ -9,6 +9,7 @@ import type { Role } from '../db/schema';
 import { ApiError } from '../errors';
 import { enrolmentCodeHash, hashPassword, newEnrolmentCode, passwordProblem } from '../auth/secrets';
 import { logChange, type CountyContext } from './context';
+import type { DeviceItem } from '../../shared/admin-api';
 
 type Problem = { path: string; message: string };
 
@@ -151,17 +152,8 @@ export async function createEnrolmentCode(ctx: CountyContext, input: { townshipC
 
 // --- devices -------------------------------------------------------------------------------------
 
-export interface DeviceInfo {
-  deviceId: string;
-  townshipCode: string;
-  enrolledAt: string;
-  revokedAt: string | null;
-  lastSeq: number;
-  lastSeenAt: string | null;
-  appVersion: string | null;
-}
 
-export async function listDevices(ctx: CountyContext): Promise<DeviceInfo[]> {
+export async function listDevices(ctx: CountyContext): Promise<DeviceItem[]> {
   const rows = await ctx.db.selectFrom('devices').selectAll().orderBy('enrolled_at').execute();
   return rows.map((r) => ({
     deviceId: r.device_id,
@@ -174,7 +166,7 @@ export async function listDevices(ctx: CountyContext): Promise<DeviceInfo[]> {
   }));
 }
 
-export async function revokeDevice(ctx: CountyContext, deviceId: string, revokedBy: string): Promise<DeviceInfo> {
+export async function revokeDevice(ctx: CountyContext, deviceId: string, revokedBy: string): Promise<DeviceItem> {
   // Revoking twice keeps the first revocation's time and author.
   await ctx.db
     .updateTable('devices')

@@ -8,24 +8,9 @@ import type { CasesTable, Database } from '../db/schema';
 import { ApiError } from '../errors';
 import { logChange, type CountyContext } from './context';
 import { normaliseIdNumber } from './ingest';
+import type { CaseListItem } from '../../shared/admin-api';
 
 export type CaseFlagFilter = 'conflict' | 'possible-duplicate' | 'figures-differ';
-
-export interface CaseListItem {
-  id: string;
-  caseNumber: string;
-  name: string;
-  idNumber: string;
-  deviceId: string;
-  townshipCode: string;
-  status: string;
-  countyStatus: string;
-  revision: number;
-  parametersVersion: string;
-  flags: { conflict: boolean; possibleDuplicate: boolean; figuresDiffer: boolean };
-  receivedAt: string;
-  updatedAt: string;
-}
 
 function item(r: CasesTable): CaseListItem {
   return {
