@@ -67,7 +67,8 @@ describe.skipIf(!chromiumAvailable)('the app as the county server serves it', ()
         if (r.request().resourceType() === 'script') scripts.push(r);
       });
       await page.goto(harness.server.url);
-      const mainSrc = await page.locator('script[type="module"][src]').first().getAttribute('src');
+      // The app's entry (hashed, under /assets/), not the tiny zod-csp.js before it.
+      const mainSrc = await page.locator('script[type="module"][src^="/assets/"]').first().getAttribute('src');
       const main = scripts.find((r) => new URL(r.url()).pathname === mainSrc);
       expect(main, `no response seen for ${mainSrc}`).toBeDefined();
       const headers = await main!.allHeaders();
