@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS, evaluate, explain, messageZh, parameterLabelZh, RULES, type MessageCode } from '../../src/domain';
 import { parseCaseFacts } from '../../src/shared/case';
+import { warningSchema } from '../../src/shared/determination';
 import { percentZh } from '../../src/domain/format-zh';
 import { baseCase } from './support/cases';
 import { loadExamples } from './support/examples';
@@ -91,16 +92,8 @@ describe('codes in Chinese', () => {
     'invalid-parameters',
     'bad-service-dates',
     'post-2012-without-subsidy',
-    'period-overlaps-service',
-    'periods-overlap',
-    'gap-estimated',
-    'provisional-parameter',
-    'application-late',
-    'application-before-notice',
-    'still-short-after-payment',
-    'medical-months-exceed-military',
-    'medical-unit-share-uncovered',
-    'payer-confirmation-required',
+    // Every warning code the determination schema allows: a new one without a message fails here.
+    ...warningSchema.shape.code.options,
   ])('%s has a Chinese message', (code) => {
     expect(messageZh(code)).toMatch(/[\u4e00-\u9fff]{4}/);
   });
