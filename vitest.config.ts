@@ -47,7 +47,8 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/support/e2e-global-setup.ts'],
+          // PostgreSQL too: the sync test runs against both databases, as the server tests do.
+          globalSetup: ['tests/support/e2e-global-setup.ts', 'tests/support/postgres-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

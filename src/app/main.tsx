@@ -1,22 +1,63 @@
-import { StrictMode, startTransition } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { startServiceWorker } from './sw-registration';
-import { guardPageCloseWhileDirty } from './unsaved-input';
+// The page's only entry script, kept tiny. index.html already holds the shell as static HTML; its
+// first paint must not wait for the app's ~200 KB of modules, so they are requested only after that
+// paint: on a slow link the clerk sees the shell at once instead of a blank page.
 import './styles.css';
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
+const opening = () => document.querySelector<HTMLElement>('#root .opening');
 
-const updater = startServiceWorker();
-guardPageCloseWhileDirty();
+/** All of the app's modules at once (listed in index.html at build time), fetched in parallel. */
+function preloadAppModules(): void {
+  const list = document.getElementById('app-modules')?.textContent;
+  if (!list) return;
+  for (const href of JSON.parse(list) as string[]) {
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = href;
+    document.head.append(link);
+  }
+}
 
-// A transition lets React yield to the browser while it renders the first screen, instead of one
-// long task that a slow tablet cannot interrupt (touches wait until it ends).
-startTransition(() => {
-  createRoot(root).render(
-    <StrictMode>
-      <App updater={updater} />
-    </StrictMode>,
-  );
-});
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Evaluated in steps, each in a task of its own, so that a slow tablet's main thread is never
+ * blocked by all of it at once: React, then the rules engine with zod, then Dexie and storage, then
+ * the app (whose imports of these find them evaluated already).
+ */
+async function loadApp(): Promise<void> {
+  preloadAppModules();
+  await import('react-dom/client');
+  await nextTask();
+  await import('../domain');
+  await nextTask();
+  await import('../storage');
+  await nextTask();
+  await import('./boot');
+}
+
+function start(): void {
+  loadApp().catch((err: unknown) => {
+    // A module that cannot be fetched: first visit with the network gone, or a server mid-update.
+    const note = opening();
+    if (note) {
+      note.textContent = '应用未能载入，请检查网络后刷新页面。';
+      note.setAttribute('role', 'alert');
+    }
+    console.error('the app could not be loaded', err);
+  });
+}
+
+let started = false;
+const once = () => {
+  if (!started) {
+    started = true;
+    start();
+  }
+};
+if (document.visibilityState === 'hidden') once();
+else {
+  // The frame callback runs just before the paint; the task it queues runs after it.
+  requestAnimationFrame(() => setTimeout(once, 0));
+  // A page that never paints (hidden before its first frame) still starts.
+  setTimeout(once, 200);
+}

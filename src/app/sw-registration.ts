@@ -124,6 +124,17 @@ export function createServiceWorkerUpdater(deps: UpdaterDeps): ServiceWorkerUpda
   };
 }
 
+/** The first screen's own work is done well within this (on a slow tablet, about a second). */
+const FIRST_SCREEN_GRACE_MS = 1500;
+
+/** After the first screen, at the next idle moment (Safari has no requestIdleCallback: at once). */
+function whenIdle(run: () => void): void {
+  window.setTimeout(() => {
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(run, { timeout: FIRST_SCREEN_GRACE_MS });
+    else run();
+  }, FIRST_SCREEN_GRACE_MS);
+}
+
 /** How often a long-running station asks the server for a new version, when online. */
 const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -157,14 +168,18 @@ export function startServiceWorker(scriptUrl = '/sw.js'): ServiceWorkerUpdater {
     reload: () => window.location.reload(),
     initiallyControlled: navigator.serviceWorker.controller !== null,
   });
-  // workbox-window is loaded after the first screen has rendered: it is not needed to draw it.
-  void import('workbox-window')
-    .then(async ({ Workbox }) => {
-      wb = new Workbox(scriptUrl, { scope: '/' });
-      const registration = await connectWorkbox(wb, updater);
-      if (registration) watchForUpdates(registration, updater);
-    })
-    .catch((error: unknown) => updater.reportError(error));
+  // Registered once the first screen is up and the tablet idle: installing the worker fetches and
+  // stores the whole app (about 1 MB), which would otherwise compete with that first screen for a
+  // slow tablet's processor and link. workbox-window itself is not needed to draw anything.
+  whenIdle(() => {
+    void import('workbox-window')
+      .then(async ({ Workbox }) => {
+        wb = new Workbox(scriptUrl, { scope: '/' });
+        const registration = await connectWorkbox(wb, updater);
+        if (registration) watchForUpdates(registration, updater);
+      })
+      .catch((error: unknown) => updater.reportError(error));
+  });
   return updater;
 }
 

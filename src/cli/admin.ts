@@ -7,6 +7,8 @@
 //   create-enrolment-code --township CODE [--hours 72]
 //   list-townships | list-devices | list-accounts
 //   revoke-device --device DEVICEID
+//   unlock --username NAME | --address IP   lift a lock after repeated wrong passwords / codes
+//   list-sign-in-locks
 
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../server/config';
@@ -20,8 +22,11 @@ import {
   createTownship,
   listAccounts,
   listDevices,
+  listSignInLocks,
   listTownships,
   revokeDevice,
+  unlockAccount,
+  unlockAddress,
 } from '../server/county/administration';
 
 const USAGE = `Usage: npm run admin -- COMMAND [options]
@@ -33,7 +38,10 @@ const USAGE = `Usage: npm run admin -- COMMAND [options]
       The password is read from JIEXU_CLERK_PASSWORD, or asked for on a terminal.
   create-enrolment-code --township CODE [--hours 72]
   revoke-device --device DEVICEID
-  list-townships | list-accounts | list-devices
+  unlock --username NAME | unlock --address IP
+      Lifts the lock after repeated wrong passwords (a user name) or wrong passwords and
+      enrolment codes (a client address), before it runs out.
+  list-townships | list-accounts | list-devices | list-sign-in-locks
 
 Uses the server's database: DATA_DIR (SQLite, default ./data) or DATABASE_URL (PostgreSQL).`;
 
@@ -113,6 +121,20 @@ async function run(ctx: CountyContext, command: string, options: Record<string, 
       const d = await revokeDevice(ctx, required(options, 'device'), 'command line');
       return `Device ${d.deviceId} is revoked (since ${d.revokedAt}); it is refused at its next request.`;
     }
+    case 'unlock': {
+      if ((options.username === undefined) === (options.address === undefined)) throw new UsageError('unlock needs --username NAME or --address IP (one of them)');
+      if (options.username !== undefined) {
+        const r = await unlockAccount(ctx, options.username);
+        return r.wasLocked ? `User name ${r.username} is unlocked; its failed sign-ins are cleared.` : `User name ${r.username} was not locked; its failed sign-ins (if any) are cleared.`;
+      }
+      const r = await unlockAddress(ctx, options.address);
+      return r.wasLocked ? `Address ${r.address} is unlocked; its failed attempts are cleared.` : `Address ${r.address} was not locked; its failed attempts (if any) are cleared.`;
+    }
+    case 'list-sign-in-locks':
+      return (
+        (await listSignInLocks(ctx)).map((k) => `${k.kind}\t${k.subject}\t${k.failures} failed\t${k.lockedUntil ? `locked until ${k.lockedUntil}` : `last ${k.lastFailureAt}`}`).join('\n') ||
+        '(no failed sign-ins counted)'
+      );
     case 'list-townships':
       return (await listTownships(ctx)).map((t) => `${t.code}\t${t.name}\t${t.countyName}`).join('\n') || '(no townships)';
     case 'list-accounts':

@@ -64,6 +64,8 @@ export async function buildServer(config: ServerConfig, serverOptions: ServerOpt
     // One line per request drowns the startup and error lines a county administrator reads.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     forceCloseConnections: 'idle' as const,
+    // request.ip (failed sign-ins are counted per address) is the client's, not a reverse proxy's.
+    ...(config.trustProxy && config.trustProxy.length > 0 ? { trustProxy: config.trustProxy } : {}),
     return503OnClosing: true,
     // Errors raised before routing (a URL that is not valid percent-encoding) get the same JSON shape.
     frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
@@ -116,6 +118,7 @@ export async function buildServer(config: ServerConfig, serverOptions: ServerOpt
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
       if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
+      if (error.details.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.details.retryAfterSeconds));
       return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;

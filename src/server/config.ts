@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { StartupError } from './errors';
 import { packageRoot } from './package-info';
@@ -22,6 +23,11 @@ export interface ServerConfig {
   distDir: string;
   /** Fastify's logger: false in tests, a level for the real process. */
   logLevel: 'silent' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /**
+   * Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For names the client: failed
+   * sign-ins are counted per client address, which behind a proxy is otherwise the proxy's. Empty: none.
+   */
+  trustProxy?: string[];
 }
 
 export const SQLITE_FILE_NAME = 'jiexu.sqlite';
@@ -42,7 +48,7 @@ function parsePort(raw: string): number {
 }
 
 /**
- * Reads HOST, PORT, DATA_DIR, DATABASE_URL, TLS_CERT, TLS_KEY, DIST_DIR and LOG_LEVEL. Relative paths
+ * Reads HOST, PORT, DATA_DIR, DATABASE_URL, TLS_CERT, TLS_KEY, DIST_DIR, LOG_LEVEL and TRUST_PROXY. Relative paths
  * are taken from the current directory, as a shell user expects.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServerConfig {
@@ -83,7 +89,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new StartupError('invalid-config', `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${rawLevel}"`);
   }
 
-  return { host, port, dataDir, database, tls, distDir, logLevel };
+  const trustProxy = (nonEmpty(env, 'TRUST_PROXY') ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  for (const a of trustProxy) {
+    const [ip, bits, extra] = a.split('/');
+    const version = isIP(ip ?? '');
+    const maxBits = version === 6 ? 128 : 32;
+    if (version === 0 || extra !== undefined || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > maxBits))) {
+      throw new StartupError('invalid-config', `TRUST_PROXY must list proxy addresses or CIDR ranges separated by commas (e.g. 127.0.0.1,10.0.0.0/8), not "${a}"`);
+    }
+  }
+
+  return { host, port, dataDir, database, tls, distDir, logLevel, ...(trustProxy.length > 0 ? { trustProxy } : {}) };
 }
 
 /** The database URL with any password hidden, for messages and logs. */

@@ -5,7 +5,7 @@
 export class ApiError extends Error {
   readonly code: string;
   readonly statusCode: number;
-  /** Extra fields of the error body: `problems` (one per field), `expectedSeq`, `supported`. */
+  /** Extra fields of the error body: `problems` (one per field), `expectedSeq`, `supported`, `retryAfterSeconds`. */
   readonly details: ErrorDetails;
 
   constructor(statusCode: number, code: string, message: string, options?: { cause?: unknown; details?: ErrorDetails }) {
@@ -21,6 +21,8 @@ export interface ErrorDetails {
   problems?: { path: string; message: string }[];
   expectedSeq?: number;
   supported?: number[];
+  /** For `too-many-attempts` (429): also sent as the Retry-After header. */
+  retryAfterSeconds?: number;
 }
 
 export interface ErrorBody {

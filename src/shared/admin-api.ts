@@ -13,7 +13,10 @@ export interface CaseListItem {
   countyStatus: string;
   revision: number;
   parametersVersion: string;
-  flags: { conflict: boolean; possibleDuplicate: boolean; figuresDiffer: boolean };
+  /** clerkUnverified: a version came with a clerk account the server could not verify (see the versions). */
+  flags: { conflict: boolean; possibleDuplicate: boolean; figuresDiffer: boolean; clerkUnverified: boolean };
+  /** The county user name of the clerk who registered the case (case.create), or null when the tablet sent none. */
+  registeredBy: string | null;
   receivedAt: string;
   updatedAt: string;
 }
@@ -27,4 +30,27 @@ export interface DeviceItem {
   lastSeq: number;
   lastSeenAt: string | null;
   appVersion: string | null;
+}
+
+/** A county account (GET /api/admin/accounts). */
+export interface AccountListItem {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'admin' | 'clerk';
+  townshipCode: string | null;
+  active: boolean;
+  /** Locked after repeated wrong passwords until then (ISO 8601); the admin may unlock it sooner. */
+  signInLockedUntil: string | null;
+}
+
+/** A user name or client address with failed guesses still counted (GET /api/admin/sign-in-locks). */
+export interface SignInLockItem {
+  /** account: a user name (known or not); address / enrolment-address: where passwords / enrolment codes came from. */
+  kind: 'account' | 'address' | 'enrolment-address';
+  subject: string;
+  failures: number;
+  lastFailureAt: string;
+  /** Null when counted but not locked now. */
+  lockedUntil: string | null;
 }

@@ -40,6 +40,7 @@ export const SYNC_ERROR_CODES = [
   'enrolment-code-expired',
   'enrolment-code-used',
   'device-already-enrolled',
+  'too-many-attempts',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
@@ -57,6 +58,8 @@ export const FATAL_SYNC_CODES: ReadonlySet<string> = new Set<SyncErrorCode>([
   'enrolment-code-expired',
   'enrolment-code-used',
   'device-already-enrolled',
+  // Wrong passwords or enrolment codes: the same request is refused until retryAfterSeconds have passed.
+  'too-many-attempts',
 ]);
 
 /** Codes the tablet shows as 请更新应用 (update the app). */
@@ -136,6 +139,12 @@ export const wireMutationSchema = z
     baseRevision: z.number().int().min(1).nullable(),
     at: isoInstant,
     clerk: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
+    /**
+     * The clerk's county user name, from his online sign-in on this tablet; absent from tablets of the
+     * previous version and for a name picked without signing in. The server checks it against its
+     * accounts and flags, never refuses, a case whose account it cannot verify.
+     */
+    account: z.string().min(1, 'empty: leave it out instead').max(64, 'at most 64 characters').nullish(),
     caseNumber: z.string().regex(/^\d{6}-[0-9A-Z]{8}-\d{5,}$/, 'expected COUNTY-DEVICE-NUMBER, e.g. 150102-K7Q2MX3B-00012'),
     status: z.enum(CASE_STATUSES),
     /** Checked by the server with parseCaseFacts: untrusted until then. */
@@ -234,6 +243,11 @@ export const caseUpdateSchema = z.object({
   /** What the county asks the window to correct (退回补正), or null. */
   correctionRequest: z.string().nullable(),
   conflict: z.boolean(),
+  /**
+   * The case is linked to another of the same ID number, for the county to decide. Also sent alone
+   * when only this changed (the revision stays): the county moved a link. Absent from older servers.
+   */
+  possibleDuplicate: z.boolean().optional(),
   /** The case as the county now holds it: what the tablet adopts when it has no change of its own. */
   facts: z.unknown(),
   registration: z.unknown(),
@@ -289,6 +303,8 @@ export const syncErrorBodySchema = z.object({
     problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     /** For `protocol-mismatch` / `schema-mismatch`: what the server speaks. */
     supported: z.array(z.number().int()).optional(),
+    /** For `too-many-attempts` (429): when the same request may be tried again (also the Retry-After header). */
+    retryAfterSeconds: z.number().int().min(0).optional(),
   }),
 });
 export type SyncErrorBody = z.output<typeof syncErrorBodySchema>;

@@ -656,12 +656,19 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
           const pendingMutations = row ? await db.outbox.where('caseId').equals(update.caseId).count() : 0;
           const local = row && { caseId: row.id, revision: row.revision, serverRevision: row.sync?.serverRevision ?? null, pendingMutations, conflict: row.syncState === 'conflict' };
           const decision = decideCaseUpdate(local, update);
+          // The county moves possible-duplicate links without a new revision: the flag is taken from
+          // any update of a known case (older servers do not send it).
+          const duplicate = update.possibleDuplicate === undefined ? {} : { possibleDuplicate: update.possibleDuplicate };
           if (!row || decision.action === 'ignore') {
+            if (row && update.possibleDuplicate !== undefined && (row.sync ?? NO_SYNC).possibleDuplicate !== update.possibleDuplicate) {
+              await db.cases.put({ ...row, sync: { ...(row.sync ?? NO_SYNC), ...duplicate } });
+            }
             outcomes.push({ caseId: update.caseId, caseNumber: update.caseNumber, action: 'ignored', reason: decision.action === 'ignore' ? decision.reason : 'unknown-case' });
             continue;
           }
           const sync: CaseSyncRow = {
             ...(row.sync ?? NO_SYNC),
+            ...duplicate,
             serverRevision: decision.serverRevision,
             countyStatus: decision.countyStatus,
             correctionRequest: decision.correctionRequest,

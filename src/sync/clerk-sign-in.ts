@@ -6,8 +6,8 @@ import { clerkPublicSchema, parseSyncError, type ClerkPublic } from '../shared/s
 
 export type ClerkSignInOutcome =
   | { ok: true; clerk: ClerkPublic }
-  /** `wrong-credentials`, `account-disabled`, `forbidden`, `device-revoked`, `unauthenticated`, `network`, `garbled-response`. */
-  | { ok: false; code: string; message: string };
+  /** `wrong-credentials`, `too-many-attempts` (with retryAfterSeconds), `account-disabled`, `forbidden`, `device-revoked`, `unauthenticated`, `network`, `garbled-response`. */
+  | { ok: false; code: string; message: string; retryAfterSeconds?: number };
 
 export async function signInOnline(
   config: { serverUrl: string; credential: string; fetch: typeof fetch; timeoutMs: number },
@@ -43,5 +43,6 @@ export async function signInOnline(
     return clerk.success ? { ok: true, clerk: clerk.data } : { ok: false, code: 'garbled-response', message: 'not a clerk' };
   }
   const error = parseSyncError(body);
-  return error ? { ok: false, code: error.code, message: error.message } : { ok: false, code: 'network', message: `status ${status}` };
+  if (!error) return { ok: false, code: 'network', message: `status ${status}` };
+  return { ok: false, code: error.code, message: error.message, ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) };
 }

@@ -46,6 +46,8 @@ export interface Refusal {
   updateRequired: boolean;
   expectedSeq?: number;
   problems?: { path: string; message: string }[];
+  /** For `too-many-attempts`: when the request may be tried again. */
+  retryAfterSeconds?: number;
 }
 
 export interface Retry {
@@ -106,6 +108,7 @@ async function send(config: SyncClientConfig, path: string, payload: unknown, au
       updateRequired: UPDATE_REQUIRED_CODES.has(error.code),
       ...(error.expectedSeq !== undefined ? { expectedSeq: error.expectedSeq } : {}),
       ...(error.problems !== undefined ? { problems: error.problems } : {}),
+      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
     };
   }
   // 5xx, 503 while the server restarts, a body damaged on the way (400): the same request may succeed later.

@@ -5,10 +5,25 @@ import { UPDATE_REQUIRED_CODES } from '../shared/sync-protocol';
 export const UPDATE_APP_ZH = '请更新应用：本应用与县局服务器的版本不一致，已暂停同步；未同步的记录仍保存在本机，更新后会继续同步。';
 export const DEVICE_REVOKED_ZH = '本设备已被县局停用，未同步的记录仍保存在本机。请联系县局重新注册本设备。';
 
+/** 约N分钟 / 约N小时: a wait the server gave in seconds, rounded up (the tablet's clock may be off, so never a time of day). */
+export function waitZh(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (minutes < 90) return `${minutes}分钟`;
+  return `${Math.ceil(minutes / 60)}小时`;
+}
+
+/** Locked after repeated wrong passwords or enrolment codes; `retryAfterSeconds` from the server when it gave one. */
+export function tooManyAttemptsZh(retryAfterSeconds: number | undefined): string {
+  const when = retryAfterSeconds === undefined ? '请稍后再试' : `请${waitZh(retryAfterSeconds)}后再试`;
+  return `输错次数过多，已暂时锁定：${when}。如需立即解锁，请联系县局管理员。`;
+}
+
 /** The clerk's explanation of a sync error code (`network` and `timeout` are the client's own). */
-export function syncErrorZh(code: string): string {
+export function syncErrorZh(code: string, details: { retryAfterSeconds?: number } = {}): string {
   if (UPDATE_REQUIRED_CODES.has(code)) return UPDATE_APP_ZH;
   switch (code) {
+    case 'too-many-attempts':
+      return tooManyAttemptsZh(details.retryAfterSeconds);
     case 'device-revoked':
       return DEVICE_REVOKED_ZH;
     case 'not-enrolled':

@@ -25,6 +25,9 @@ export function toWireMutation(m: OutboxMutation): WireMutation {
     baseRevision: m.baseRevision,
     at: m.at,
     clerk: m.clerk,
+    // The account of the clerk who made this change (the record keeps it only when he signed in); left
+    // out when unknown, which is also what tablets of the previous version send.
+    ...(c.updatedByAccount ? { account: c.updatedByAccount } : {}),
     caseNumber: c.caseNumber,
     status: c.status,
     facts: c.facts,

@@ -40,7 +40,7 @@ export interface TabletSyncState {
 
 export type RunReport = SyncReport | { status: 'not-enrolled' } | { status: 'revoked' } | { status: 'offline' };
 
-export type EnrolResult = { ok: true; enrolment: DeviceEnrolment } | { ok: false; code: string; message: string };
+export type EnrolResult = { ok: true; enrolment: DeviceEnrolment } | { ok: false; code: string; message: string; retryAfterSeconds?: number };
 
 /** The browser's view of the network (navigator.onLine and its events), injectable for tests. */
 export interface NetworkWatcher {
@@ -274,7 +274,9 @@ export function createTabletSync(deps: TabletSyncDeps): TabletSync {
         code.trim(),
       );
       if (outcome.kind === 'retry') return { ok: false, code: 'network', message: outcome.reason };
-      if (outcome.kind === 'refused') return { ok: false, code: outcome.code, message: outcome.message };
+      if (outcome.kind === 'refused') {
+        return { ok: false, code: outcome.code, message: outcome.message, ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}) };
+      }
       const enrolment = await deps.device.saveEnrolment({ serverUrl, credential: outcome.enrolment.credential, township: outcome.enrolment.township });
       // A new enrolment is a fresh start: an old refusal no longer applies.
       const status = await deps.sync.recordStatus({ lastErrorCode: null, lastErrorMessage: null, updateRequired: false });

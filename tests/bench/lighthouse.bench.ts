@@ -54,7 +54,10 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-/** The JS files index.html makes the browser fetch before the first screen: module scripts and modulepreloads. */
+/**
+ * The JS files the first screen loads: index.html's module scripts and modulepreloads, and the app's
+ * modules that the entry script preloads after the shell's first paint (the `app-modules` list).
+ */
 export function firstScreenScripts(indexHtml: string): string[] {
   const srcs = new Set<string>();
   for (const tag of indexHtml.match(/<script\b[^>]*>/gi) ?? []) {
@@ -66,6 +69,9 @@ export function firstScreenScripts(indexHtml: string): string[] {
     const href = /\bhref="([^"]+)"/i.exec(tag)?.[1];
     if (href) srcs.add(href);
   }
+  const appModules = /<script type="application\/json" id="app-modules">([^<]*)<\/script>/.exec(indexHtml)?.[1];
+  if (!appModules) throw new Error('index.html has no app-modules list: is the build complete?');
+  for (const src of JSON.parse(appModules) as string[]) srcs.add(src);
   return [...srcs];
 }
 

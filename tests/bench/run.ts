@@ -18,7 +18,8 @@ export interface BenchFigure {
 
 export interface BenchModule {
   title: string;
-  run(): Promise<BenchFigure[]>;
+  /** wants(name): whether the command line asked for figures of that name (a bench may skip the others). */
+  run(wants: (name: string) => boolean): Promise<BenchFigure[]>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,10 +27,15 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const only = args.filter((a) => !a.startsWith('--'));
 
+// `sync` picks sync.bench.ts with all its figures; `sync.ingest` picks the same file, and only the
+// figures whose names start with it.
+const base = (file: string) => file.replace(/\.bench\.ts$/, '');
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
+  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o) || o.startsWith(`${base(f)}.`)))
   .sort();
+const wantsIn = (file: string) => (name: string) =>
+  only.length === 0 || only.some((o) => file.startsWith(o) || (o.startsWith(`${base(file)}.`) && (name.startsWith(o) || o.startsWith(`${name}.`))));
 
 const round = (n: number | null) => (n === null ? null : Number(n.toPrecision(4)));
 let failed = false;
@@ -40,7 +46,8 @@ for (const file of files) {
   const mod = (await import(join(here, file))) as { default: BenchModule };
   let figures: BenchFigure[];
   try {
-    figures = await mod.default.run();
+    const wants = wantsIn(file);
+    figures = (await mod.default.run(wants)).filter((f) => wants(f.name));
   } catch (err) {
     failed = true;
     console.error(`bench ${file} failed: ${(err as Error).stack ?? String(err)}`);

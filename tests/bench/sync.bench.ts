@@ -8,9 +8,14 @@
 //   Floor: gzip of the bare facts JSON, per batch as sent, per case. Target ≤ 500 bytes.
 // - sync.ingest.casesPerSecond.{sqlite,postgres}: the push route (gunzip, parse, validate,
 //   re-evaluate, one transaction per batch) on one Node thread. Floor: a raw batched insert of the
-//   very rows the ingest wrote into the same tables of a fresh database. Target ≥ 2,000 cases/s.
+//   very rows the ingest wrote into the same tables of a fresh database, one transaction per push,
+//   written the way the ingest writes them (db/batch-write.ts: on PostgreSQL unnest arrays, all
+//   tables in one statement; on SQLite multi-row VALUES per table). PostgreSQL runs with its
+//   default durability (fsync, synchronous commit, full-page writes), as at a county; SQLite as the
+//   server opens it (WAL, synchronous FULL). Target ≥ 2,000 cases/s.
 // - sync.ingest.engineShare.{sqlite,postgres}: the engine's time (server re-evaluation of the same
-//   mutations) as a share of the ingest time.
+//   mutations: evaluate, figures digest, SHA-256 of the canonical determination) as a share of the
+//   ingest time.
 
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
@@ -20,8 +25,11 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { DEFAULT_PARAMETERS, evaluate } from '../../src/domain';
 import { buildServer } from '../../src/server/app';
+import { createAccount } from '../../src/server/county/administration';
 import type { DatabaseConfig } from '../../src/server/config';
+import { writeRows } from '../../src/server/db/batch-write';
 import type { Database } from '../../src/server/db/schema';
+import { determinationSha256, evaluateOnServer } from '../../src/server/county/determination-record';
 import { serverDeterminations, validateBatch } from '../../src/server/county/ingest';
 import { knownParameterSets } from '../../src/server/county/parameter-sets';
 import { parsePushRequest, type PushRequest, type PushResponse } from '../../src/shared/sync-protocol';
@@ -33,7 +41,7 @@ import { registration } from '../storage/support';
 import { mulberry32 } from '../support/fault-proxy';
 import { createTestDatabase, postgresUnavailableReason, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster';
 import { SlowLink } from '../support/slow-link';
-import { setUpCounty, TabletSim } from '../support/sync-fixtures';
+import { setUpCounty, TabletSim, TOWNSHIP } from '../support/sync-fixtures';
 
 // Same shape as BenchFigure in run.ts (which cannot be imported: it runs on import).
 interface BenchFigure {
@@ -51,8 +59,6 @@ const INGEST_CASES = 2_000;
 const WARM_UP_CASES = 500;
 const ROUNDS = 3;
 const BATCH = SYNC_BATCH_SIZE;
-/** Rows per INSERT in the floor, below SQLite's 32,766 bound parameters for the widest table. */
-const FLOOR_ROWS_PER_INSERT = 500;
 
 interface Server {
   app: FastifyInstance;
@@ -91,12 +97,27 @@ async function freshServer(kind: Kind, cluster: PostgresCluster | null, label: s
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏锺汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文'.split('');
 const GIVEN = '建国军伟强磊洋勇杰涛明超秀英华文斌刚平辉鹏飞宇浩志红金海林峰波春胜德福'.split('');
+/** The township's clerks: the name a tablet shows, and the county user name it sends with each change. */
+const CLERKS = [
+  { name: '王芳', account: 'wangfang' },
+  { name: '李娜', account: 'lina' },
+  { name: '张伟', account: 'zhangwei' },
+  { name: '其其格', account: 'qiqige' },
+] as const;
+
+/** The clerks' county accounts, so that the server verifies each case's account as at a county. */
+async function createClerks(app: FastifyInstance): Promise<void> {
+  for (const c of CLERKS) {
+    await createAccount(app.county, { username: c.account, displayName: c.name, password: 'bench clerk password', role: 'clerk', townshipCode: TOWNSHIP.code });
+  }
+}
+
 const STREETS = ['中山路', '新华大街', '锡林南路', '呼伦南路', '昭乌达路', '成吉思汗大街', '海拉尔东街', '通道街', '大学西街', '鄂尔多斯大街'];
 
 /**
  * A tablet whose outbox holds `count` varied cases, as clerks would make them: generated facts
  * (both regimes, every payer, gaps and overlaps), each with its own veteran's name, phone and
- * address, evaluated on the tablet.
+ * address, evaluated on the tablet, and the county account of the signed-in clerk who made it.
  */
 function tabletWith(count: number, seed = 20261129): TabletSim {
   const tablet = new TabletSim();
@@ -104,7 +125,8 @@ function tabletWith(count: number, seed = 20261129): TabletSim {
   const random = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   for (let i = 0; i < count; i++) {
-    const created = tablet.create(i, pick(['王芳', '李娜', '张伟', '其其格']));
+    const clerk = pick(CLERKS);
+    const created = tablet.create(i, clerk.name, clerk.account);
     const f = facts[i]!;
     const negative = !f.placement.unitExists || !f.placement.unitCanPay || !f.placement.superiorExists || !f.placement.superiorCanPay;
     const record = {
@@ -130,6 +152,7 @@ async function slowLinkFigures(): Promise<BenchFigure[]> {
   let link: SlowLink | null = null;
   try {
     const county = await setUpCounty(server.app);
+    await createClerks(server.app);
     const tablet = tabletWith(LINK_CASES);
     const credential = await county.enrol(tablet);
     await server.app.listen({ host: '127.0.0.1', port: 0 });
@@ -184,7 +207,7 @@ async function slowLinkFigures(): Promise<BenchFigure[]> {
         unit: 'B/case',
         floor: floorPerCase,
         ratio: perCase / floorPerCase,
-        note: `request + response incl. HTTP headers, gzip both ways; floor = gzip of the bare facts JSON per batch of ${BATCH}; target ≤ 500 B`,
+        note: `request + response incl. HTTP headers, gzip both ways, each change with its clerk's county account; floor = gzip of the bare facts JSON per batch of ${BATCH}; target ≤ 500 B`,
       },
     ];
   } finally {
@@ -193,12 +216,22 @@ async function slowLinkFigures(): Promise<BenchFigure[]> {
   }
 }
 
-/** The ingest's rows, read back, inserted again into a fresh database in batches: the floor. */
-async function rawInsertSeconds(source: Kysely<Database>, target: Kysely<Database>, caseIdsByBatch: string[][]): Promise<number> {
-  const tables = ['cases', 'case_versions', 'server_determinations', 'applied_mutations'] as const;
+/**
+ * The ingest's rows, read back, inserted again into a fresh database in batches: the floor. Every
+ * table the ingest writes; a possible-duplicate link goes with the batch of its later case.
+ */
+async function rawInsertSeconds(kind: Kind, source: Kysely<Database>, target: Kysely<Database>, caseIdsByBatch: string[][]): Promise<number> {
+  const tables = ['cases', 'case_versions', 'server_determinations', 'case_links', 'applied_mutations'] as const;
+  const batchOf = new Map(caseIdsByBatch.flatMap((ids, b) => ids.map((id) => [id, b] as const)));
   const rows = new Map<string, Record<string, unknown>[][]>();
   for (const table of tables) {
-    const all = (await source.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
+    let all = (await source.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
+    if (table === 'case_links') {
+      // Links to the warm-up day's cases cannot go in: the floor's database does not hold those.
+      all = all
+        .filter((r) => batchOf.has(r.case_a as string) && batchOf.has(r.case_b as string))
+        .map((r) => ({ ...r, case_id: batchOf.get(r.case_a as string)! > batchOf.get(r.case_b as string)! ? r.case_a : r.case_b }));
+    }
     const key = table === 'cases' ? 'id' : 'case_id';
     const byCase = new Map<string, Record<string, unknown>[]>();
     for (const r of all) {
@@ -215,13 +248,15 @@ async function rawInsertSeconds(source: Kysely<Database>, target: Kysely<Databas
   const t0 = performance.now();
   for (let b = 0; b < caseIdsByBatch.length; b++) {
     await target.transaction().execute(async (trx) => {
-      for (const table of tables) {
-        const batch = rows.get(table)![b]!;
-        for (let i = 0; i < batch.length; i += FLOOR_ROWS_PER_INSERT) {
+      await writeRows(
+        trx,
+        kind,
+        tables.map((table) => {
+          const batch = rows.get(table)![b]!;
           // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows copied verbatim between identical tables
-          await trx.insertInto(table).values(batch.slice(i, i + FLOOR_ROWS_PER_INSERT) as any).execute();
-        }
-      }
+          return { op: 'insert', table, rows: (table === 'case_links' ? batch.map(({ case_id: _, ...link }) => link) : batch) as any[] };
+        }),
+      );
     });
   }
   return (performance.now() - t0) / 1000;
@@ -231,6 +266,8 @@ interface Round {
   ingestSeconds: number;
   floorSeconds: number;
   engineSeconds: number;
+  /** The digests alone (canonical JSON and SHA-256 of the same determinations): part of engineSeconds. */
+  digestSeconds: number;
   nodeCpuSeconds: number;
 }
 
@@ -240,6 +277,7 @@ async function ingestRound(kind: Kind, cluster: PostgresCluster | null, tablet: 
   const floorServer = await freshServer(kind, cluster, 'ingest-floor');
   try {
     const county = await setUpCounty(server.app);
+    await createClerks(server.app);
     const credential = await county.enrol(tablet);
     await (await setUpCounty(floorServer.app)).enrol(tablet);
     const batches = (t: TabletSim) => {
@@ -278,18 +316,37 @@ async function ingestRound(kind: Kind, cluster: PostgresCluster | null, tablet: 
     for (const batch of validated) for (const m of batch) determinations += serverDeterminations(m, sets).length;
     if (determinations < INGEST_CASES) throw new Error('the engine produced no determinations');
     const engineSeconds = (performance.now() - e0) / 1000;
+    // The digests alone, each taken as the ingest takes it: right after its evaluation.
+    let digestMs = 0;
+    for (const batch of validated) {
+      for (const m of batch) {
+        const r = evaluateOnServer(m.facts, sets.byVersion.get(m.figures.parametersVersion) ?? sets.newest);
+        if (!('determination' in r)) continue;
+        const d0 = performance.now();
+        determinationSha256(r.determination);
+        digestMs += performance.now() - d0;
+      }
+    }
+    const digestSeconds = digestMs / 1000;
 
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (const b of bodies) await push(b.gz, credential);
     const ingestSeconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const unverified = await server.app.county.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where((eb) => eb.or([eb('clerk_unverified', '=', 1), eb('registered_by_account', 'is', null)]))
+      .executeTakeFirstOrThrow();
+    if (Number(unverified.n) !== 0) throw new Error(`${String(unverified.n)} cases have no verified clerk account`);
     const floorSeconds = await rawInsertSeconds(
+      kind,
       server.app.county.db,
       floorServer.app.county.db,
       bodies.map((b) => b.caseIds),
     );
-    return { ingestSeconds, floorSeconds, engineSeconds, nodeCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return { ingestSeconds, floorSeconds, engineSeconds, digestSeconds, nodeCpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     await server.cleanup();
     await floorServer.cleanup();
@@ -314,7 +371,7 @@ async function ingestFigures(kind: Kind, cluster: PostgresCluster | null): Promi
       unit: 'cases/s',
       floor,
       ratio: value / floor,
-      note: `best of ${ROUNDS} fresh databases; ${INGEST_CASES} new cases after ${WARM_UP_CASES} untimed, in pushes of ${BATCH} (gunzip, parse, validate, re-evaluate, one transaction each); floor = batched INSERT of the same rows into the same tables; this Node thread busy ${Math.round((100 * fastest.nodeCpuSeconds) / ingestSeconds)}% of the time; target ≥ 2000/s`,
+      note: `best of ${ROUNDS} fresh databases; ${INGEST_CASES} new cases after ${WARM_UP_CASES} untimed, in pushes of ${BATCH} (gunzip, parse, validate, re-evaluate, one transaction each); floor = the same rows inserted into the same tables, one transaction per push, ${kind === 'postgres' ? 'one statement (unnest) for all tables' : 'one multi-row INSERT per table'}; this Node thread busy ${Math.round((100 * fastest.nodeCpuSeconds) / ingestSeconds)}% of the time; target ≥ 2000/s`,
     },
     {
       name: `sync.ingest.engineShare.${kind}`,
@@ -322,16 +379,18 @@ async function ingestFigures(kind: Kind, cluster: PostgresCluster | null): Promi
       unit: 'share',
       floor: null,
       ratio: null,
-      note: `engine ${(best('engineSeconds') * 1000).toFixed(0)} ms (server re-evaluation of the same mutations, best of ${ROUNDS}) of ingest ${(ingestSeconds * 1000).toFixed(0)} ms`,
+      note: `engine ${(best('engineSeconds') * 1000).toFixed(0)} ms (server re-evaluation of the same mutations, best of ${ROUNDS}; of which ${(best('digestSeconds') * 1000).toFixed(0)} ms the SHA-256 of the canonical determination) of ingest ${(ingestSeconds * 1000).toFixed(0)} ms`,
     },
   ];
 }
 
 export default {
   title: `Day-end sync: ${LINK_CASES} cases over ${LINK.bitsPerSecond / 1000} kbit/s + ${LINK.roundTripMs} ms RTT; ingest of ${INGEST_CASES} cases`,
-  async run(): Promise<BenchFigure[]> {
-    const figures = await slowLinkFigures();
-    figures.push(...(await ingestFigures('sqlite', null)));
+  async run(wants: (name: string) => boolean = () => true): Promise<BenchFigure[]> {
+    const ingestWanted = (kind: Kind) => wants(`sync.ingest.casesPerSecond.${kind}`) || wants(`sync.ingest.engineShare.${kind}`);
+    const figures = wants('sync.slowLink') || wants('sync.bytesPerCase') ? await slowLinkFigures() : [];
+    if (ingestWanted('sqlite')) figures.push(...(await ingestFigures('sqlite', null)));
+    if (!ingestWanted('postgres')) return figures;
     const reason = postgresUnavailableReason();
     if (reason !== null) {
       console.log(`sync.ingest.*.postgres skipped: PostgreSQL unavailable (${reason})`);
@@ -339,7 +398,7 @@ export default {
     }
     let cluster: PostgresCluster;
     try {
-      cluster = await startPostgresCluster();
+      cluster = await startPostgresCluster({ durable: true });
     } catch (err) {
       console.log(`sync.ingest.*.postgres skipped: the throwaway cluster did not start (${(err as Error).message.split('\n')[0]})`);
       return figures;

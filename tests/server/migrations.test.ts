@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app';
@@ -18,6 +19,16 @@ async function tableNames(app: AppDatabase): Promise<string[]> {
 }
 
 const FUTURE = '9999_cases_from_a_newer_version';
+
+describe('the list of migrations', () => {
+  it('is written oldest first, with numbered names and none missing from the folder', async () => {
+    const names = Object.keys(migrations);
+    expect(names).toEqual([...names].sort());
+    names.forEach((name, i) => expect(name).toMatch(new RegExp(`^${String(i + 1).padStart(4, '0')}_[a-z_]+$`)));
+    const files = (await readdir(new URL('../../src/server/db/migrations/', import.meta.url))).filter((f) => /^\d{4}_.*\.ts$/.test(f));
+    expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(names);
+  });
+});
 
 describe.each(databases())('migrations on $kind', ({ kind, skipReason }) => {
   if (skipReason !== null) {

@@ -174,6 +174,23 @@ describe('pulled county changes', () => {
     expect((await cases.get(a.id))?.revision).toBe(1);
   });
 
+  it('a possible-duplicate flag the county moved reaches the case without a new revision; an older server’s update leaves it as it was', async () => {
+    const { cases, outbox } = await setUp();
+    const a = await cases.create({ facts: caseFacts(), registration: registration(), clerk: '王芳' });
+    await outbox.acknowledge(1);
+    await cases.applyPushResults([result(a, 1, { possibleDuplicate: true })]);
+    const flagOnly = countyUpdate(a, { serverRevision: 1, countyStatus: 'received', correctionRequest: null, possibleDuplicate: false });
+    expect(await cases.applyCaseUpdates([flagOnly])).toEqual([{ caseId: a.id, caseNumber: a.caseNumber, action: 'ignored', reason: 'already-known' }]);
+    expect(await cases.syncInfo(a.id)).toMatchObject({ possibleDuplicate: false, serverRevision: 1, syncState: 'synced', countyStatus: null });
+    expect((await cases.get(a.id))?.revision).toBe(1);
+
+    await cases.applyCaseUpdates([countyUpdate(a, { serverRevision: 1, possibleDuplicate: true })]);
+    expect((await cases.syncInfo(a.id))?.possibleDuplicate).toBe(true);
+    const { possibleDuplicate: _absent, ...fromOlderServer } = countyUpdate(a, { serverRevision: 2 });
+    await cases.applyCaseUpdates([fromOlderServer]);
+    expect(await cases.syncInfo(a.id)).toMatchObject({ possibleDuplicate: true, serverRevision: 2 });
+  });
+
   it('a change to a case this tablet does not hold is ignored', async () => {
     const { cases } = await setUp();
     const a = await cases.create({ facts: caseFacts(), registration: registration(), clerk: '王芳' });

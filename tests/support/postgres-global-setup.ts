@@ -1,4 +1,4 @@
-// globalSetup of the `server` vitest project: one throwaway PostgreSQL cluster for the whole run.
+// globalSetup of the `server` and `e2e` vitest projects: one throwaway PostgreSQL cluster for the whole run.
 import type { TestProject } from 'vitest/node';
 import { PG_BIN, postgresUnavailableReason, startPostgresCluster } from './postgres-cluster';
 
@@ -29,8 +29,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   if (cluster === null) {
     const why = reason ?? 'unknown reason';
-    if (ci) throw new Error(`PostgreSQL server tests cannot run and CI=true: ${why}`);
-    loud(`SKIPPED: PostgreSQL server tests — ${why}`);
+    if (ci) throw new Error(`PostgreSQL tests cannot run and CI=true: ${why}`);
+    loud(`SKIPPED: PostgreSQL tests — ${why}`);
     project.provide('pgUrl', null);
     project.provide('pgSkipReason', why);
     return undefined;

@@ -73,7 +73,8 @@ export class TabletSim implements OutboxSource {
     return m;
   }
 
-  create(i: number, clerk = '王芳'): CaseRecord {
+  /** `account`: the clerk's county user name, as a tablet keeps it after his online sign-in. */
+  create(i: number, clerk = '王芳', account?: string): CaseRecord {
     const { facts, registration: reg } = caseInput(i);
     const at = this.clock().toISOString();
     const record: CaseRecord = {
@@ -89,6 +90,7 @@ export class TabletSim implements OutboxSource {
       createdBy: clerk,
       updatedAt: at,
       updatedBy: clerk,
+      ...(account ? { createdByAccount: account, updatedByAccount: account } : {}),
       deviceId: this.deviceId,
       syncState: 'pending',
     };
@@ -96,8 +98,8 @@ export class TabletSim implements OutboxSource {
     return record;
   }
 
-  update(caseId: string, variant: number, clerk = '王芳'): CaseRecord {
-    const prev = this.cases.get(caseId)!;
+  update(caseId: string, variant: number, clerk = '王芳', account?: string): CaseRecord {
+    const { updatedByAccount: _previous, ...prev } = this.cases.get(caseId)!;
     const facts: CaseFacts = { ...prev.facts, pension: { ...prev.facts.pension, periods: [{ from: '1993-01', to: `${2000 + (variant % 10)}-06` }] } };
     const next: CaseRecord = {
       ...prev,
@@ -107,7 +109,17 @@ export class TabletSim implements OutboxSource {
       revision: prev.revision + 1,
       updatedAt: this.clock().toISOString(),
       updatedBy: clerk,
+      ...(account ? { updatedByAccount: account } : {}),
     };
+    this.commit('case.update', next, prev.revision, clerk);
+    return next;
+  }
+
+  /** A case.update that corrects the veteran's ID number to idNumberFor(i). */
+  reidentify(caseId: string, i: number, clerk = '王芳'): CaseRecord {
+    const { updatedByAccount: _previous, ...prev } = this.cases.get(caseId)!;
+    const facts: CaseFacts = { ...prev.facts, person: { ...prev.facts.person, idNumber: idNumberFor(i) } };
+    const next: CaseRecord = { ...prev, facts, determination: evaluate(facts, this.params), revision: prev.revision + 1, updatedAt: this.clock().toISOString(), updatedBy: clerk };
     this.commit('case.update', next, prev.revision, clerk);
     return next;
   }

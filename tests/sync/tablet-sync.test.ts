@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app';
@@ -174,6 +175,19 @@ describe('the tablet sync service', () => {
     expect(syncErrorZh('enrolment-code-used')).toContain('已被使用');
   });
 
+  it('after ten wrong enrolment codes even a valid one is refused for a while, and the clerk is told in Chinese how long', async () => {
+    await setUpCounty(app);
+    const { s, device } = service();
+    for (let i = 0; i < 10; i++) expect(await s.enrol(SERVER, `AAAA-BBBB-CC${String(i).padStart(2, '0')}`)).toMatchObject({ ok: false, code: 'enrolment-code-invalid' });
+    const valid = await code();
+    const locked = await s.enrol(SERVER, valid);
+    expect(locked).toMatchObject({ ok: false, code: 'too-many-attempts', retryAfterSeconds: 300 });
+    expect(locked.ok ? '' : syncErrorZh(locked.code, locked)).toBe('输错次数过多，已暂时锁定：请5分钟后再试。如需立即解锁，请联系县局管理员。');
+    expect(await device.enrolment()).toBeNull();
+    clock = new Date(clock.getTime() + 5 * 60_000);
+    expect(await s.enrol(SERVER, valid)).toMatchObject({ ok: true });
+  });
+
   it('syncs at start when online, when the network comes back, and every interval while online — not while offline', async () => {
     await setUpCounty(app);
     const { s, cases, network, timerQueue } = service();
@@ -288,6 +302,33 @@ describe('the tablet sync service', () => {
     expect(await s.syncNow()).toMatchObject({ status: 'done', pulledCaseUpdates: 1 });
     expect(await cases.syncInfo(a!.id)).toMatchObject({ syncState: 'synced', countyStatus: 'correction-requested', correctionRequest: '请补充退役证编号', serverRevision: 2 });
     expect((await cases.get(a!.id))?.revision).toBe(2);
+  });
+
+  it('each pushed mutation carries the county account of the clerk who signed in for the shift; a picked name sends none', async () => {
+    await setUpCounty(app);
+    const bodies: { batch: Record<string, unknown>[] }[] = [];
+    const inner = injectFetch(app, requests, net);
+    const capture = (async (url: string, init: RequestInit) => {
+      if (new URL(url).pathname === '/api/sync/push') bodies.push(JSON.parse(gunzipSync(Buffer.from(init.body as Uint8Array)).toString('utf8')) as { batch: Record<string, unknown>[] });
+      return inner(url, init);
+    }) as unknown as typeof fetch;
+    const { s, cases, device } = service({ fetch: capture });
+    await device.setCurrentClerk('王芳', 'wangfang');
+    const [signedIn] = await register(cases, 1);
+    await device.setCurrentClerk('王芳');
+    const [picked] = await register(cases, 1, 1);
+    await s.enrol(SERVER, await code());
+    await until(() => s.getState().lastSuccessAt !== null && !s.getState().running);
+
+    const sent = bodies.flatMap((b) => b.batch);
+    expect(sent.map((m) => [m.caseId, m.clerk, m.account])).toEqual([
+      [signedIn!.id, '王芳', 'wangfang'],
+      [picked!.id, '王芳', undefined],
+    ]);
+    expect(Object.keys(sent[1]!)).not.toContain('account');
+    const stored = await app.county.db.selectFrom('case_versions').select(['case_id', 'clerk_account']).execute();
+    expect(stored.find((v) => v.case_id === signedIn!.id)?.clerk_account).toBe('wangfang');
+    expect(stored.find((v) => v.case_id === picked!.id)?.clerk_account).toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@
 // clerk accounts; townships. Everything goes through /api/admin/*, which asks the policy first.
 import { useCallback, useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { QrCode } from '../print/QrCode';
-import { adminErrorZh, AdminApiError, createAdminApi, type AdminApi, type CaseDetail, type CaseFlag, type CaseItem, type DeviceItem, type Account, type IssuedCode, type Township } from './api';
+import { adminErrorZh, AdminApiError, clerkProblemZh, createAdminApi, type AdminApi, type CaseDetail, type CaseFlag, type CaseItem, type DeviceItem, type Account, type IssuedCode, type Township } from './api';
 import './county.css';
 
 type Tab = 'cases' | 'devices' | 'clerks' | 'townships';
@@ -136,13 +136,14 @@ function Login({ api, onSignedIn }: { api: AdminApi; onSignedIn(): void }) {
   );
 }
 
-const FLAG_LABELS: Record<CaseFlag, string> = { conflict: '冲突', 'possible-duplicate': '疑似重复', 'figures-differ': '测算不一致' };
+const FLAG_LABELS: Record<CaseFlag, string> = { conflict: '冲突', 'possible-duplicate': '疑似重复', 'figures-differ': '测算不一致', 'clerk-unverified': '经办人待核实' };
 
 function Flags({ c }: { c: CaseItem }) {
   const flags: CaseFlag[] = [];
   if (c.flags.conflict) flags.push('conflict');
   if (c.flags.possibleDuplicate) flags.push('possible-duplicate');
   if (c.flags.figuresDiffer) flags.push('figures-differ');
+  if (c.flags.clerkUnverified) flags.push('clerk-unverified');
   return (
     <>
       {flags.map((f) => (
@@ -192,6 +193,7 @@ function CasesPanel({ api, onSignedOut }: { api: AdminApi; onSignedOut(): void }
               <th>姓名</th>
               <th>身份证号</th>
               <th>乡镇</th>
+              <th>登记经办人账号</th>
               <th>县局状态</th>
               <th>标记</th>
               <th>收到时间</th>
@@ -208,6 +210,7 @@ function CasesPanel({ api, onSignedOut }: { api: AdminApi; onSignedOut(): void }
                 <td>{c.name}</td>
                 <td>{c.idNumber}</td>
                 <td>{c.townshipCode}</td>
+                <td data-testid="county-case-clerk">{c.registeredBy ?? '—'}</td>
                 <td>{c.countyStatus === 'correction-requested' ? '已退回补正' : '已收到'}{c.status === 'withdrawn' ? '（已撤回）' : ''}</td>
                 <td>
                   <Flags c={c} />
@@ -293,10 +296,15 @@ function CaseDetailView({ api, id, onSignedOut, onClose, onChanged, onOpen }: { 
         {detail.versions.map((v) => (
           <li key={v.id} className={v.current ? 'county-version-current' : undefined} data-testid="county-version">
             <p>
-              第 {v.revision} 版 · {v.source === 'tablet' ? `窗口（${v.deviceId ?? ''}，${v.actor}）` : `县局（${v.actor}）`} · {when(v.at)}
+              第 {v.revision} 版 · {v.source === 'tablet' ? `窗口（${v.deviceId ?? ''}，${v.actor}${v.clerkAccount ? `，账号 ${v.clerkAccount}` : ''}）` : `县局（${v.actor}）`} · {when(v.at)}
               {v.current && ' · 当前版本'}
               {v.conflicting && ' · 冲突'}
             </p>
+            {v.clerkProblem && (
+              <p className="banner banner-warning" data-testid="county-clerk-problem">
+                经办人账号待核实：{clerkProblemZh(v.clerkProblem)}。案件已照常接收，请核实经办人身份。
+              </p>
+            )}
             <p>
               姓名 {String(v.registration.name ?? '')} · 电话 {String(v.registration.phone ?? '')} · 地址 {String(v.registration.address ?? '')}
             </p>
@@ -512,7 +520,17 @@ function ClerksPanel({ api, onSignedOut }: { api: AdminApi; onSignedOut(): void 
               <td>{a.displayName}</td>
               <td>{a.role === 'admin' ? '县局管理员' : '经办人'}</td>
               <td>{a.townshipCode ?? '—'}</td>
-              <td>{a.active ? '正常' : '已停用'}</td>
+              <td>
+                {a.active ? '正常' : '已停用'}
+                {a.signInLockedUntil && (
+                  <span data-testid="account-locked">
+                    {`；密码输错次数过多，锁定至 ${when(a.signInLockedUntil)} `}
+                    <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.unlockAccount(a.username)).then(reload)}>
+                      解除锁定
+                    </button>
+                  </span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

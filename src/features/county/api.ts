@@ -1,20 +1,23 @@
 // The county page's calls to /api/admin/* on the server that serves it (the session cookie rides
 // along). Errors carry the server's stable code; errorZh puts them into words for the admin.
 
-import type { CaseListItem as CaseItem, DeviceItem } from '../../shared/admin-api';
+import type { AccountListItem as Account, CaseListItem as CaseItem, DeviceItem } from '../../shared/admin-api';
+import { tooManyAttemptsZh } from '../../sync/messages';
 
-export type { CaseItem, DeviceItem };
+export type { Account, CaseItem, DeviceItem };
 
 export class AdminApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly problems: { path: string; message: string }[];
-  constructor(status: number, code: string, message: string, problems: { path: string; message: string }[] = []) {
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, code: string, message: string, problems: { path: string; message: string }[] = [], retryAfterSeconds?: number) {
     super(message);
     this.name = 'AdminApiError';
     this.status = status;
     this.code = code;
     this.problems = problems;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -30,20 +33,14 @@ export interface IssuedCode {
   townshipName: string;
   expiresAt: string;
 }
-export interface Account {
-  id: string;
-  username: string;
-  displayName: string;
-  role: 'clerk' | 'admin';
-  townshipCode: string | null;
-  active: boolean;
-}
 export interface CaseVersion {
   id: string;
   revision: number;
   source: 'tablet' | 'county';
   deviceId: string | null;
   actor: string;
+  clerkAccount: string | null;
+  clerkProblem: string | null;
   at: string;
   status: string;
   conflicting: boolean;
@@ -57,7 +54,7 @@ export interface CaseDetail extends CaseItem {
   versions: CaseVersion[];
   possibleDuplicates: CaseItem[];
 }
-export type CaseFlag = 'conflict' | 'possible-duplicate' | 'figures-differ';
+export type CaseFlag = 'conflict' | 'possible-duplicate' | 'figures-differ' | 'clerk-unverified';
 
 export interface AdminApi {
   login(username: string, password: string): Promise<{ username: string; displayName: string }>;
@@ -69,6 +66,7 @@ export interface AdminApi {
   revokeDevice(deviceId: string): Promise<DeviceItem>;
   accounts(): Promise<Account[]>;
   createClerk(input: { username: string; displayName: string; password: string; townshipCode: string }): Promise<Account>;
+  unlockAccount(username: string): Promise<{ username: string; wasLocked: boolean }>;
   cases(flag?: CaseFlag): Promise<CaseItem[]>;
   caseDetail(id: string): Promise<CaseDetail>;
   resolve(id: string, versionId: string): Promise<CaseDetail>;
@@ -88,8 +86,11 @@ export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) =>
     } catch (err) {
       throw new AdminApiError(0, 'network', (err as Error).message);
     }
-    const data = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; problems?: { path: string; message: string }[] } } | null;
-    if (!res.ok) throw new AdminApiError(res.status, data?.error?.code ?? `status-${res.status}`, data?.error?.message ?? `status ${res.status}`, data?.error?.problems ?? []);
+    const data = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; problems?: { path: string; message: string }[]; retryAfterSeconds?: number } } | null;
+    if (!res.ok) {
+      const e = data?.error;
+      throw new AdminApiError(res.status, e?.code ?? `status-${res.status}`, e?.message ?? `status ${res.status}`, e?.problems ?? [], typeof e?.retryAfterSeconds === 'number' ? e.retryAfterSeconds : undefined);
+    }
     return data as T;
   }
   const enc = encodeURIComponent;
@@ -105,11 +106,28 @@ export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) =>
     revokeDevice: (deviceId) => call('POST', `/devices/${enc(deviceId)}/revoke`, {}),
     accounts: async () => (await call<{ accounts: Account[] }>('GET', '/accounts')).accounts,
     createClerk: (input) => call('POST', '/accounts', { ...input, role: 'clerk' }),
+    unlockAccount: (username) => call('POST', `/accounts/${enc(username)}/unlock`, {}),
     cases: async (flag) => (await call<{ cases: CaseItem[] }>('GET', `/cases${flag ? `?flag=${flag}` : ''}`)).cases,
     caseDetail: (id) => call('GET', `/cases/${enc(id)}`),
     resolve: (id, versionId) => call('POST', `/cases/${enc(id)}/resolve`, { versionId }),
     requestCorrection: (id, message) => call('POST', `/cases/${enc(id)}/correction-request`, { message }),
   };
+}
+
+/** Why the server could not verify the clerk account a tablet sent with a version (policy.ts CLERK_ACCOUNT_PROBLEMS). */
+export function clerkProblemZh(problem: string): string {
+  switch (problem) {
+    case 'unknown-account':
+      return '县局没有这个经办人账号';
+    case 'account-disabled':
+      return '该经办人账号已停用（可能是停用前离线登记的）';
+    case 'not-a-clerk':
+      return '该账号不是经办人账号';
+    case 'other-township':
+      return '该经办人属于其他乡镇（街道），不是本设备所在乡镇';
+    default:
+      return `账号无法核实（${problem}）`;
+  }
 }
 
 /** The admin's explanation of a failed call. */
@@ -121,6 +139,8 @@ export function adminErrorZh(err: unknown): string {
       return '连接不上县局服务器，请检查网络后重试。';
     case 'wrong-credentials':
       return '用户名或密码不正确。';
+    case 'too-many-attempts':
+      return tooManyAttemptsZh(err.retryAfterSeconds);
     case 'unauthenticated':
       return '登录已过期，请重新登录。';
     case 'forbidden':

@@ -122,7 +122,7 @@ export function IdentitySection({ currentCaseId }: { currentCaseId: string | nul
         label="身份证号码"
         maxLength={24}
         className="field-wide"
-        hint="18位，末位可为X；15位旧号码自动换算为18位。出生年月和性别由号码得出。"
+        hint="18位，末位可为X；15位旧号码自动升位"
       >
         <IdStatus />
       </TextField>

@@ -51,7 +51,7 @@ export async function signInAtCounty(device: DeviceRepository, username: string,
   if (outcome.ok) return outcome;
   if (outcome.code === 'device-revoked') await device.markRevoked();
   if (outcome.code === 'forbidden') return { ok: false, message: '该账号不属于本设备所在的乡镇（街道），或不是经办人账号。' };
-  return { ok: false, message: syncErrorZh(outcome.code) };
+  return { ok: false, message: syncErrorZh(outcome.code, outcome) };
 }
 
 /** After the online sign-in: stores the clerk with the verifier of his new PIN (unlocking him). */

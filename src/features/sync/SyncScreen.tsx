@@ -98,7 +98,7 @@ function EnrolForm({ service, revoked, pending }: { service: TabletSync; revoked
     setError(null);
     try {
       const r = await service.enrol(serverUrl, code);
-      if (!r.ok) setError(r.code === 'invalid-server-url' ? '服务器地址不正确，应形如 https://192.168.1.20:8443' : syncErrorZh(r.code));
+      if (!r.ok) setError(r.code === 'invalid-server-url' ? '服务器地址不正确，应形如 https://192.168.1.20:8443' : syncErrorZh(r.code, r));
     } finally {
       setBusy(false);
     }

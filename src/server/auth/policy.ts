@@ -27,7 +27,9 @@ export type AdminOperation =
   | 'case.read'
   | 'case.resolve-conflict'
   | 'case.request-correction'
-  | 'parameter-set.publish';
+  | 'parameter-set.publish'
+  | 'sign-in-lock.list'
+  | 'sign-in-lock.clear';
 
 export type Action =
   /** Redeem an enrolment code: anyone holding a valid code may. */
@@ -38,6 +40,8 @@ export type Action =
   | { type: 'case.write'; caseTownshipCode: string; existing: { deviceId: string; townshipCode: string } | null }
   /** A device reads a case's county-side changes. */
   | { type: 'case.read-updates'; caseTownshipCode: string }
+  /** A device asks to sign a clerk in: checked before a password is tried, so only a live enrolled device can guess (and lock clerks out). */
+  | { type: 'clerk.sign-in.device' }
   /** A clerk signs in online on a device; `clerk` is null when the name or password is wrong. */
   | { type: 'clerk.sign-in'; clerk: { role: Role; townshipCode: string | null; active: boolean } | null }
   /** An account signs in to the county page. */
@@ -106,15 +110,17 @@ export function decide(p: Principal, action: Action): Decision {
       if (!d.allow || p.kind !== 'device') return d;
       return action.caseTownshipCode === p.townshipCode ? ALLOW : deny(403, 'forbidden', `Device ${p.deviceId} may not read cases of township ${action.caseTownshipCode}`);
     }
+    case 'clerk.sign-in.device':
+      return activeDevice(p);
     case 'clerk.sign-in': {
       const d = activeDevice(p);
       if (!d.allow || p.kind !== 'device') return d;
-      const c = action.clerk;
-      if (c === null) return deny(401, 'wrong-credentials', 'Unknown user name or wrong password');
-      if (!c.active) return deny(403, 'account-disabled', 'This clerk account is disabled');
-      if (c.role !== 'clerk') return deny(403, 'forbidden', 'Only clerk accounts sign in on a tablet');
-      if (c.townshipCode !== p.townshipCode) return deny(403, 'forbidden', `This clerk belongs to township ${c.townshipCode ?? '(none)'}, not this device's ${p.townshipCode}`);
-      return ALLOW;
+      if (action.clerk === null) return deny(401, 'wrong-credentials', 'Unknown user name or wrong password');
+      const problem = clerkAccountProblem(p.townshipCode, action.clerk);
+      if (problem === null) return ALLOW;
+      if (problem.problem === 'account-disabled') return deny(403, 'account-disabled', 'This clerk account is disabled');
+      if (problem.problem === 'not-a-clerk') return deny(403, 'forbidden', 'Only clerk accounts sign in on a tablet');
+      return deny(403, 'forbidden', problem.message);
     }
     case 'account.sign-in': {
       if (!action.account.active) return deny(403, 'account-disabled', 'This account is disabled');
@@ -128,6 +134,31 @@ export function decide(p: Principal, action: Action): Decision {
       return ALLOW;
     }
   }
+}
+
+/** Why a clerk account may not act on a device: a sign-in is refused for it, a pushed case flagged. */
+export const CLERK_ACCOUNT_PROBLEMS = ['unknown-account', 'account-disabled', 'not-a-clerk', 'other-township'] as const;
+export type ClerkAccountProblem = (typeof CLERK_ACCOUNT_PROBLEMS)[number];
+
+type ClerkAccountFacts = { role: Role; townshipCode: string | null; active: boolean };
+
+/** The one rule for a clerk account on a device of `townshipCode`: null when he may act on it. */
+function clerkAccountProblem(townshipCode: string, clerk: ClerkAccountFacts | null): { problem: ClerkAccountProblem; message: string } | null {
+  if (clerk === null) return { problem: 'unknown-account', message: 'No account of that user name exists at the county' };
+  if (!clerk.active) return { problem: 'account-disabled', message: 'The clerk account is disabled (it may have been disabled after the case was registered offline)' };
+  if (clerk.role !== 'clerk') return { problem: 'not-a-clerk', message: 'The account is not a clerk account' };
+  if (clerk.townshipCode !== townshipCode) return { problem: 'other-township', message: `This clerk belongs to township ${clerk.townshipCode ?? '(none)'}, not this device's ${townshipCode}` };
+  return null;
+}
+
+/**
+ * The clerk account a tablet sent with a case version (`account` is null when the county has no
+ * account of that name). Never a refusal: the case was registered offline, perhaps before the account
+ * was disabled, and losing it is worse than keeping it flagged for the county to check.
+ */
+export function checkCaseClerk(p: Principal & { kind: 'device' }, account: ClerkAccountFacts | null): { verified: true } | { verified: false; problem: ClerkAccountProblem; message: string } {
+  const problem = clerkAccountProblem(p.townshipCode, account);
+  return problem === null ? { verified: true } : { verified: false, ...problem };
 }
 
 /** Throws the refusal as an ApiError (the error body carries its code), or returns. */

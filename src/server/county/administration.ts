@@ -9,7 +9,8 @@ import type { Role } from '../db/schema';
 import { ApiError } from '../errors';
 import { enrolmentCodeHash, hashPassword, newEnrolmentCode, passwordProblem } from '../auth/secrets';
 import { logChange, type CountyContext } from './context';
-import type { DeviceItem } from '../../shared/admin-api';
+import type { AccountListItem, DeviceItem, SignInLockItem } from '../../shared/admin-api';
+import { clearCount, listCounts } from '../auth/attempts';
 
 type Problem = { path: string; message: string };
 
@@ -116,9 +117,44 @@ export async function createAccount(
   return account;
 }
 
-export async function listAccounts(ctx: CountyContext): Promise<AccountPublic[]> {
+export async function listAccounts(ctx: CountyContext): Promise<AccountListItem[]> {
   const rows = await ctx.db.selectFrom('accounts').selectAll().orderBy('username').execute();
-  return rows.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name, role: r.role, townshipCode: r.township_code, active: r.active === 1 }));
+  const locked = new Map((await listCounts(ctx)).filter((k) => k.kind === 'account' && k.lockedUntil !== null).map((k) => [k.subject, k.lockedUntil]));
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    townshipCode: r.township_code,
+    active: r.active === 1,
+    signInLockedUntil: locked.get(r.username) ?? null,
+  }));
+}
+
+// --- sign-in locks -------------------------------------------------------------------------------
+
+/** Every user name and address with failed guesses still counted (auth/throttle.ts), locked ones first. */
+export async function listSignInLocks(ctx: CountyContext): Promise<SignInLockItem[]> {
+  return listCounts(ctx);
+}
+
+/**
+ * Clears the failed sign-ins of a user name, lifting its lock (whether or not an account of that
+ * name exists: unknown names are counted too). The address the guesses came from stays counted.
+ */
+export async function unlockAccount(ctx: CountyContext, username: unknown): Promise<{ username: string; wasLocked: boolean }> {
+  const name = text(username).toLowerCase();
+  if (name === '' || name.length > 64) throw invalid([{ path: 'username', message: name === '' ? 'required' : 'at most 64 characters' }]);
+  return { username: name, ...(await clearCount(ctx, { kind: 'account', subject: name })) };
+}
+
+/** Clears the failed sign-ins and enrolment codes counted against a client address. */
+export async function unlockAddress(ctx: CountyContext, address: unknown): Promise<{ address: string; wasLocked: boolean }> {
+  const a = text(address);
+  if (a === '' || a.length > 64) throw invalid([{ path: 'address', message: a === '' ? 'required' : 'at most 64 characters' }]);
+  const signIn = await clearCount(ctx, { kind: 'address', subject: a });
+  const enrolment = await clearCount(ctx, { kind: 'enrolment-address', subject: a });
+  return { address: a, wasLocked: signIn.wasLocked || enrolment.wasLocked };
 }
 
 // --- enrolment codes -----------------------------------------------------------------------------

@@ -3,16 +3,18 @@
 // Every county change bumps the case's revision and is logged for the township's tablets to pull.
 
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { CasesTable, Database } from '../db/schema';
 import { ApiError } from '../errors';
 import { logChange, type CountyContext } from './context';
-import { normaliseIdNumber } from './ingest';
+import { idNumberOfFacts, linkedIdNumbers, relinkDuplicates } from './duplicates';
+import { lockIdNumbers } from './id-numbers';
 import type { CaseListItem } from '../../shared/admin-api';
 
-export type CaseFlagFilter = 'conflict' | 'possible-duplicate' | 'figures-differ';
+export const CASE_FLAG_FILTERS = ['conflict', 'possible-duplicate', 'figures-differ', 'clerk-unverified'] as const;
+export type CaseFlagFilter = (typeof CASE_FLAG_FILTERS)[number];
 
-function item(r: CasesTable): CaseListItem {
+function item(r: Selectable<CasesTable>): CaseListItem {
   return {
     id: r.id,
     caseNumber: r.case_number,
@@ -24,7 +26,8 @@ function item(r: CasesTable): CaseListItem {
     countyStatus: r.county_status,
     revision: r.revision,
     parametersVersion: r.parameters_version,
-    flags: { conflict: r.conflict === 1, possibleDuplicate: r.possible_duplicate === 1, figuresDiffer: r.figures_differ === 1 },
+    flags: { conflict: r.conflict === 1, possibleDuplicate: r.possible_duplicate === 1, figuresDiffer: r.figures_differ === 1, clerkUnverified: r.clerk_unverified === 1 },
+    registeredBy: r.registered_by_account,
     receivedAt: r.received_at,
     updatedAt: r.updated_at,
   };
@@ -37,6 +40,7 @@ export async function listCases(ctx: CountyContext, filter: { flag?: CaseFlagFil
     .$if(filter.flag === 'conflict', (q) => q.where('conflict', '=', 1))
     .$if(filter.flag === 'possible-duplicate', (q) => q.where('possible_duplicate', '=', 1))
     .$if(filter.flag === 'figures-differ', (q) => q.where('figures_differ', '=', 1))
+    .$if(filter.flag === 'clerk-unverified', (q) => q.where('clerk_unverified', '=', 1))
     .$if(filter.townshipCode !== undefined, (q) => q.where('township_code', '=', filter.townshipCode!))
     .orderBy('received_at', 'desc')
     .orderBy('id')
@@ -53,6 +57,10 @@ export interface CaseVersionView {
   source: 'tablet' | 'county';
   deviceId: string | null;
   actor: string;
+  /** The clerk's county user name as the tablet sent it (null: none sent, or a county version). */
+  clerkAccount: string | null;
+  /** Why that account could not be verified (a ClerkAccountProblem), or null. */
+  clerkProblem: string | null;
   at: string;
   receivedAt: string;
   status: string;
@@ -96,6 +104,8 @@ export async function caseDetail(ctx: CountyContext, id: string): Promise<CaseDe
       source: v.source,
       deviceId: v.device_id,
       actor: v.actor,
+      clerkAccount: v.clerk_account,
+      clerkProblem: v.clerk_problem,
       at: v.at,
       receivedAt: v.received_at,
       status: v.status,
@@ -112,7 +122,7 @@ export async function caseDetail(ctx: CountyContext, id: string): Promise<CaseDe
   };
 }
 
-async function lockedCase(trx: Kysely<Database>, ctx: CountyContext, id: string): Promise<CasesTable> {
+async function lockedCase(trx: Kysely<Database>, ctx: CountyContext, id: string): Promise<Selectable<CasesTable>> {
   const row = await trx
     .selectFrom('cases')
     .selectAll()
@@ -130,7 +140,8 @@ async function maxRevision(trx: Kysely<Database>, caseId: string, current: numbe
 
 /**
  * The county chooses which version of a conflicting case stands. The choice becomes a new county
- * version with a revision above every one seen, so the tablet's next change is based on it.
+ * version with a revision above every one seen, so the tablet's next change is based on it. A chosen
+ * version of another ID number moves the case's possible-duplicate links with it (duplicates.ts).
  */
 export async function resolveConflict(ctx: CountyContext, caseId: string, versionId: unknown, actor: string): Promise<CaseDetail> {
   if (typeof versionId !== 'string' || versionId === '') {
@@ -138,9 +149,19 @@ export async function resolveConflict(ctx: CountyContext, caseId: string, versio
   }
   const at = ctx.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
+    // The ID numbers' locks come before the case's row lock, in the order push takes them, so a
+    // resolution and a push of the same veteran never wait for each other in a circle. A version's
+    // content never changes, and while the conflict is open only a resolution changes the case's ID
+    // number, so what is read before the lock still holds after it (relinkDuplicates checks the links).
+    const before = await trx.selectFrom('cases').select('id_number').where('id', '=', caseId).executeTakeFirst();
+    if (!before) throw new ApiError(404, 'case-not-found', `No synced case ${caseId}`);
+    const chosen = await trx.selectFrom('case_versions').selectAll().where('id', '=', versionId).where('case_id', '=', caseId).executeTakeFirst();
+    const chosenIdNumber = chosen ? (idNumberOfFacts(chosen.facts) ?? before.id_number) : before.id_number;
+    const locked = [before.id_number, chosenIdNumber, ...(await linkedIdNumbers(trx, caseId))];
+    await lockIdNumbers(trx, ctx, locked);
+
     const row = await lockedCase(trx, ctx, caseId);
     if (row.conflict !== 1) throw new ApiError(409, 'no-conflict', `Case ${row.case_number} has no open conflict`);
-    const chosen = await trx.selectFrom('case_versions').selectAll().where('id', '=', versionId).where('case_id', '=', caseId).executeTakeFirst();
     if (!chosen) throw new ApiError(422, 'invalid-request', `versionId: no version ${versionId} of case ${row.case_number}`, { details: { problems: [{ path: 'versionId', message: 'not a version of this case' }] } });
     const revision = (await maxRevision(trx, caseId, row.revision)) + 1;
     const id = randomUUID();
@@ -149,8 +170,8 @@ export async function resolveConflict(ctx: CountyContext, caseId: string, versio
       .values({ id, case_id: caseId, revision, base_revision: row.revision, source: 'county', mutation_id: null, device_id: null, actor, at, received_at: at, status: chosen.status, facts: chosen.facts, registration: chosen.registration, figures: chosen.figures, conflicting: 0 })
       .execute();
     await trx.updateTable('case_versions').set({ conflicting: 0 }).where('case_id', '=', caseId).execute();
-    const facts = JSON.parse(chosen.facts) as { person?: { idNumber?: string } };
     const registration = JSON.parse(chosen.registration) as { name?: string };
+    const idNumber = idNumberOfFacts(chosen.facts) ?? row.id_number;
     await trx
       .updateTable('cases')
       .set({
@@ -158,7 +179,7 @@ export async function resolveConflict(ctx: CountyContext, caseId: string, versio
         facts: chosen.facts,
         registration: chosen.registration,
         name: registration.name ?? row.name,
-        id_number: facts.person?.idNumber ? normaliseIdNumber(facts.person.idNumber) : row.id_number,
+        id_number: idNumber,
         revision,
         current_version_id: id,
         conflict: 0,
@@ -167,6 +188,9 @@ export async function resolveConflict(ctx: CountyContext, caseId: string, versio
       })
       .where('id', '=', caseId)
       .execute();
+    // Recomputed whether or not the ID number changed: closing the conflict also ends the links that
+    // only a version the county did not choose carried.
+    await relinkDuplicates(trx, ctx, caseId, idNumber, locked, at);
     await logChange(trx, ctx.kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
   });
   return caseDetail(ctx, caseId);

@@ -2,12 +2,15 @@
 // last applied sequence number. A repeated batch is acknowledged without being applied again, a
 // batch that starts past the next expected number is refused (`sequence-gap`), a case changed at
 // the county since the tablet's base revision keeps both versions (`conflict`), the same ID number
-// on another case is linked as a possible duplicate, and every received version is re-evaluated
-// with the parameter set the tablet used (and the newest one) so that differing figures are flagged.
+// on another case is linked as a possible duplicate (and a change of a case's ID number ends the
+// links the old one made: duplicates.ts), a changed flag on a case the batch did not report is
+// logged for that case's township to pull, and every received version is re-evaluated
+// with the parameter set the tablet used (and the newest one) so that differing figures are flagged
+// (kept as figures and a digest of the whole determination: determination-record.ts).
 
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
-import { checkIdNumber, evaluate, isJiexuError, upgradeIdNumber15, type CaseFacts, type Determination, type ParameterSet } from '../../domain';
+import { checkIdNumber, type CaseFacts } from '../../domain';
 import { parseCaseFacts } from '../../shared/case';
 import { parseRegistration, type Registration } from '../../shared/registration';
 import {
@@ -22,9 +25,14 @@ import {
   type WireMutation,
 } from '../../shared/sync-protocol';
 import { authorize, type Principal } from '../auth/policy';
-import type { AppliedMutationsTable, CaseLinksTable, CaseVersionsTable, CasesTable, Database, ServerDeterminationsTable } from '../db/schema';
+import type { AppliedMutationsTable, CaseLinksTable, CaseVersionsTable, CasesTable, ChangeLogTable, Database, ServerDeterminationsTable } from '../db/schema';
+import { writeRows, type RowsWrite } from '../db/batch-write';
 import { ApiError } from '../errors';
-import { flag, type CountyContext } from './context';
+import { clerkOfVersion, loadClerkAccounts, type ClerkAccounts } from './clerk-accounts';
+import { flag, logChanges, type CountyContext } from './context';
+import { determinationSha256, evaluateOnServer, PROGRAM_VERSION } from './determination-record';
+import { linksOf, openConflictIdNumbers, relinkPlan } from './duplicates';
+import { ID_NUMBER_LOCK_PREFIX, lockIdNumbers, normaliseIdNumber } from './id-numbers';
 import { knownParameterSets, type KnownParameterSets } from './parameter-sets';
 
 type DevicePrincipal = Principal & { kind: 'device' };
@@ -37,12 +45,7 @@ export interface ValidatedMutation extends Omit<WireMutation, 'facts' | 'registr
   idNumber: string;
 }
 
-export function normaliseIdNumber(raw: string): string {
-  const check = checkIdNumber(raw);
-  if (check.valid) return check.idNumber;
-  const s = raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
-  return (s.length === 15 ? upgradeIdNumber15(s) : null) ?? s;
-}
+export { lockIdNumbers, normaliseIdNumber };
 
 /** Checks every mutation's facts and registration; refuses the whole batch naming each bad field. */
 export function validateBatch(req: PushRequest): ValidatedMutation[] {
@@ -70,19 +73,11 @@ export function validateBatch(req: PushRequest): ValidatedMutation[] {
 interface ServerResult {
   parametersVersion: string;
   purpose: 'tablet-set' | 'newest-set';
-  determination: Determination | null;
+  /** Of the whole determination (determination-record.ts): the determination itself is not stored. */
+  sha256: string | null;
   figures: FiguresDigest | null;
   error: string | null;
   differs: boolean;
-}
-
-function runEngine(facts: CaseFacts, set: ParameterSet): { determination: Determination } | { error: string } {
-  try {
-    return { determination: evaluate(facts, set) };
-  } catch (err) {
-    if (isJiexuError(err)) return { error: `${err.code}: ${err.message}` };
-    throw err;
-  }
 }
 
 /** The server's own determinations of a version: under the tablet's set, and under the newest where that is newer. */
@@ -93,49 +88,65 @@ export function serverDeterminations(m: ValidatedMutation, sets: KnownParameterS
     out.push({
       parametersVersion: m.figures.parametersVersion,
       purpose: 'tablet-set',
-      determination: null,
+      sha256: null,
       figures: null,
       error: `unknown-parameter-set: the server has no parameter set ${m.figures.parametersVersion}`,
       differs: true,
     });
   } else {
-    const r = runEngine(m.facts, tabletSet);
+    const r = evaluateOnServer(m.facts, tabletSet);
     if ('error' in r) {
-      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', determination: null, figures: null, error: r.error, differs: true });
+      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', sha256: null, figures: null, error: r.error, differs: true });
     } else {
       const figures = figuresOf(r.determination);
-      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', determination: r.determination, figures, error: null, differs: differingFigures(figures, m.figures).length > 0 });
+      const sha256 = determinationSha256(r.determination);
+      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', sha256, figures, error: null, differs: differingFigures(figures, m.figures).length > 0 });
     }
   }
   if (sets.newest.version !== m.figures.parametersVersion && (!tabletSet || sets.newest.issued >= tabletSet.issued)) {
-    const r = runEngine(m.facts, sets.newest);
+    const r = evaluateOnServer(m.facts, sets.newest);
     out.push(
       'error' in r
-        ? { parametersVersion: sets.newest.version, purpose: 'newest-set', determination: null, figures: null, error: r.error, differs: false }
-        : { parametersVersion: sets.newest.version, purpose: 'newest-set', determination: r.determination, figures: figuresOf(r.determination), error: null, differs: false },
+        ? { parametersVersion: sets.newest.version, purpose: 'newest-set', sha256: null, figures: null, error: r.error, differs: false }
+        : { parametersVersion: sets.newest.version, purpose: 'newest-set', sha256: determinationSha256(r.determination), figures: figuresOf(r.determination), error: null, differs: false },
     );
   }
   return out;
 }
 
-async function lockIdNumbers(trx: Kysely<Database>, ctx: CountyContext, idNumbers: string[]): Promise<void> {
-  if (ctx.kind !== 'postgres' || idNumbers.length === 0) return;
-  // Sorted, so two devices pushing the same veterans lock in the same order and never deadlock;
-  // unnest keeps the array's order, so one statement takes them all in that order.
-  const keys = [...new Set(idNumbers)].sort().map((id) => `jiexu-id:${id}`);
-  await sql`select count(pg_advisory_xact_lock(hashtext(k))) from unnest(${keys}::text[]) as k`.execute(trx);
+/**
+ * The batch's mutations already received (under other sequence numbers), and on PostgreSQL, in the
+ * same statement (one round trip: the locks only have to come before the cases are read, and this
+ * read needs none of them), the advisory locks of every ID number the batch can link or unlink by:
+ * the numbers it carries, the current number of each case it gives another one, and the numbers of
+ * the cases linked to those (as relinkDuplicates takes them). All in one sorted order, so two pushes
+ * (or a push and a resolution) never wait for each other in a circle. The cases' numbers are read
+ * before the locks: BatchApplier.load checks them again once the rows are locked.
+ * Returns the ID numbers locked (none on SQLite, whose writers are serialised anyway).
+ */
+async function receivedBefore(trx: Kysely<Database>, ctx: CountyContext, fresh: ValidatedMutation[]): Promise<{ known: string[]; locked: Set<string> }> {
+  const ids = fresh.map((m) => m.mutationId);
+  if (ctx.kind !== 'postgres') {
+    const known = (await trx.selectFrom('applied_mutations').select('mutation_id').where('mutation_id', 'in', ids).execute()).map((r) => r.mutation_id);
+    return { known, locked: new Set() };
+  }
+  const { rows } = await sql<{ known: string[]; numbers: string[] }>`
+    with v(id, n) as (select * from unnest(${fresh.map((m) => m.caseId)}::text[], ${fresh.map((m) => m.idNumber)}::text[])),
+    moving as (select distinct c.id, c.id_number from cases c join v on v.id = c.id where c.id_number <> v.n),
+    linked as (
+      select o.id_number from moving m join case_links l on l.case_a = m.id and l.kind = 'possible-duplicate' join cases o on o.id = l.case_b
+      union all
+      select o.id_number from moving m join case_links l on l.case_b = m.id and l.kind = 'possible-duplicate' join cases o on o.id = l.case_a
+    ),
+    numbers as (select distinct n from (select n from v union all select id_number from moving union all select id_number from linked) s)
+    select (select count(pg_advisory_xact_lock(hashtext(${ID_NUMBER_LOCK_PREFIX} || n))) from (select n from numbers order by n collate "C") o) as locked,
+           (select json_agg(n) from numbers) as numbers,
+           coalesce((select json_agg(mutation_id) from applied_mutations where mutation_id = any(${ids}::text[])), '[]'::json) as known`.execute(trx);
+  return { known: rows[0]!.known, locked: new Set(rows[0]!.numbers) };
 }
 
 type CaseRow = Pick<CasesTable, 'id' | 'device_id' | 'township_code' | 'revision' | 'conflict' | 'possible_duplicate' | 'figures_differ' | 'case_number' | 'id_number'>;
-
-/** Rows per INSERT: well below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
-const ROWS_PER_INSERT = 200;
-
-function chunks<T>(rows: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) out.push(rows.slice(i, i + ROWS_PER_INSERT));
-  return out;
-}
+const CASE_COLUMNS = ['id', 'device_id', 'township_code', 'revision', 'conflict', 'possible_duplicate', 'figures_differ', 'case_number', 'id_number'] as const;
 
 function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
   let ids = index.get(key);
@@ -145,9 +156,15 @@ function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
 
 /**
  * A batch's fresh mutations applied against one read of the cases they touch: every case, case
- * number and ID number the batch can meet is fetched in one query each, each mutation is decided in
- * order against that state (kept up to date as it goes, exactly as if each mutation had read the
- * database), and the writes go out at the end, many rows per statement.
+ * number and ID number the batch can meet is fetched up front (two queries), each mutation is
+ * decided in order against that state (kept up to date as it goes, exactly as if each mutation had
+ * read the database), and the writes go out at the end, many rows per statement (on PostgreSQL all
+ * in one, with the device's sequence number: db/batch-write.ts).
+ *
+ * A batch that changes a case's ID number also reads the links around it (loadLinks): then every
+ * link of every case the batch holds is known, links are added and removed in memory, and a case's
+ * flag is whether it has a link. Otherwise, as for nearly every batch, links are only added, and a
+ * case linked is flagged.
  */
 class BatchApplier {
   private readonly cases = new Map<string, CaseRow>();
@@ -155,45 +172,99 @@ class BatchApplier {
   private readonly byIdNumber = new Map<string, Set<string>>();
   private readonly newCases = new Map<string, Insertable<CasesTable>>();
   private readonly caseUpdates = new Map<string, Updateable<CasesTable>>();
-  private readonly duplicates = new Set<string>();
   private readonly links = new Map<string, Insertable<CaseLinksTable>>();
+  private readonly unlinked = new Map<string, Pick<CaseLinksTable, 'case_a' | 'case_b' | 'kind'>>();
+  /** Cases whose links the batch added or removed: their flags are written from these. */
+  private readonly concerned = new Set<string>();
+  /** Without loadLinks: the cases linked by the batch. */
+  private readonly linked = new Set<string>();
+  /** After loadLinks: every link of every case in `cases` (and of the batch's new cases). */
+  private adjacency: Map<string, Set<string>> | null = null;
+  /** After loadLinks: the ID numbers each case's open conflict carries (relinkPlan's rule). */
+  private readonly openConflicts = new Map<string, Set<string>>();
+  /** The flag each mutated case was last reported with in this batch's results. */
+  private readonly reported = new Map<string, boolean>();
   private readonly versions: Insertable<CaseVersionsTable>[] = [];
   private readonly determinations: Insertable<ServerDeterminationsTable>[] = [];
   private readonly applied: Insertable<AppliedMutationsTable>[] = [];
+  private clerkAccounts: ClerkAccounts = new Map();
 
   private constructor(
     private readonly device: DevicePrincipal,
     private readonly receivedAt: string,
   ) {}
 
-  static async load(trx: Kysely<Database>, ctx: CountyContext, device: DevicePrincipal, fresh: ValidatedMutation[], receivedAt: string): Promise<BatchApplier> {
+  static async load(trx: Kysely<Database>, ctx: CountyContext, device: DevicePrincipal, fresh: ValidatedMutation[], receivedAt: string, locked: Set<string>): Promise<BatchApplier> {
     const b = new BatchApplier(device, receivedAt);
-    const columns = ['id', 'device_id', 'township_code', 'revision', 'conflict', 'possible_duplicate', 'figures_differ', 'case_number', 'id_number'] as const;
     const touched = await trx
       .selectFrom('cases')
-      .select(columns)
+      .select(CASE_COLUMNS)
       .where('id', 'in', [...new Set(fresh.map((m) => m.caseId))])
       .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
       .execute();
-    // Two queries, not one with OR: each is a plain index lookup on both databases.
-    const sameNumber = await trx
+    // UNION ALL, not OR: each half is a plain index lookup on both databases, in one round trip.
+    const met = await trx
       .selectFrom('cases')
-      .select(columns)
+      .select(CASE_COLUMNS)
       .where('case_number', 'in', [...new Set(fresh.map((m) => m.caseNumber))])
+      .unionAll(
+        trx
+          .selectFrom('cases')
+          .select(CASE_COLUMNS)
+          .where('id_number', 'in', [...new Set(fresh.map((m) => m.idNumber))]),
+      )
       .execute();
-    const sameIdNumber = await trx
-      .selectFrom('cases')
-      .select(columns)
-      .where('id_number', 'in', [...new Set(fresh.map((m) => m.idNumber))])
-      .execute();
-    for (const row of [...sameNumber, ...sameIdNumber, ...touched]) {
+    for (const row of [...met, ...touched]) {
       b.cases.set(row.id, row);
       b.byCaseNumber.set(row.case_number, row.id);
       addTo(b.byIdNumber, row.id_number, row.id);
     }
     // A touched case's row is what the other query may have read before the lock: the locked one wins.
     for (const row of touched) b.cases.set(row.id, row);
+    b.clerkAccounts = await loadClerkAccounts(trx, fresh.map((m) => m.account));
+
+    // Cases whose ID number the batch may change (if the change is not a conflict): their old links.
+    const numbers = new Map<string, Set<string>>();
+    for (const row of touched) addTo(numbers, row.id, row.id_number);
+    for (const m of fresh) addTo(numbers, m.caseId, m.idNumber);
+    const moving = [...numbers].filter(([, n]) => n.size > 1).map(([id]) => id);
+    if (moving.length > 0) await b.loadLinks(trx, ctx, moving, locked);
     return b;
+  }
+
+  /**
+   * The links of every case the batch holds, the cases linked to those that change ID number, and
+   * the numbers open conflicts carry. On PostgreSQL a number receivedBefore did not lock (changed
+   * by a resolution, or linked by a push, between its read and its lock) is locked now and the
+   * links read again, as relinkDuplicates does.
+   */
+  private async loadLinks(trx: Kysely<Database>, ctx: CountyContext, moving: string[], locked: Set<string>): Promise<void> {
+    const stored = moving.filter((id) => this.cases.has(id));
+    const held = new Set(this.cases.keys());
+    let around: CaseRow[];
+    for (;;) {
+      const others = new Set((await linksOf(trx, stored)).flatMap((l) => [l.case_a, l.case_b]).filter((id) => !held.has(id)));
+      around = others.size === 0 ? [] : await trx.selectFrom('cases').select(CASE_COLUMNS).where('id', 'in', [...others]).execute();
+      const missing = [...new Set([...stored.map((id) => this.cases.get(id)!.id_number), ...around.map((r) => r.id_number)])].filter((n) => !locked.has(n));
+      if (missing.length === 0 || ctx.kind !== 'postgres') break;
+      await lockIdNumbers(trx, ctx, missing);
+      for (const n of missing) locked.add(n);
+    }
+    // Only linked: not of a number the batch carries, so never looked up by one.
+    for (const row of around) this.cases.set(row.id, row);
+
+    const all = [...this.cases.keys()];
+    const adjacency = new Map(all.map((id) => [id, new Set<string>()]));
+    for (const l of await linksOf(trx, all)) {
+      adjacency.get(l.case_a)?.add(l.case_b);
+      adjacency.get(l.case_b)?.add(l.case_a);
+    }
+    this.adjacency = adjacency;
+    const open = await openConflictIdNumbers(
+      trx,
+      all.filter((id) => this.cases.get(id)!.conflict === 1),
+    );
+    for (const [id, ns] of open) this.openConflicts.set(id, new Set(ns));
   }
 
   apply(m: ValidatedMutation, results: ServerResult[]): MutationResult {
@@ -221,6 +292,9 @@ class BatchApplier {
     const factsJson = JSON.stringify(m.facts);
     const registrationJson = JSON.stringify(m.registration);
 
+    // Stored as sent; an account the policy cannot verify flags the case (it stays flagged), never refuses it.
+    const clerk = clerkOfVersion(device, this.clerkAccounts, m.account);
+    const unverified = clerk.clerk_problem !== null ? { clerk_unverified: 1 } : {};
     const caseValues = {
       case_number: m.caseNumber,
       id_number: m.idNumber,
@@ -247,14 +321,24 @@ class BatchApplier {
         case_number: m.caseNumber,
         id_number: m.idNumber,
       };
-      this.newCases.set(m.caseId, { ...row, county_status: 'received', correction_request: null, received_at: receivedAt, ...caseValues });
+      this.newCases.set(m.caseId, {
+        ...row,
+        county_status: 'received',
+        correction_request: null,
+        received_at: receivedAt,
+        ...caseValues,
+        registered_by_account: m.kind === 'case.create' ? clerk.clerk_account : null,
+        clerk_unverified: flag(clerk.clerk_problem !== null),
+      });
       this.remember(row);
       serverRevision = m.revision;
     } else if (conflict) {
-      this.change(existing, { conflict: 1, figures_differ: flag(tabletDiffers || existing.figures_differ === 1) });
+      this.change(existing, { conflict: 1, figures_differ: flag(tabletDiffers || existing.figures_differ === 1), ...unverified });
+      addTo(this.openConflicts, m.caseId, m.idNumber);
       serverRevision = existing.revision;
     } else {
-      this.change(existing, { ...caseValues, figures_differ: flag(tabletDiffers || existing.figures_differ === 1) });
+      if (existing.id_number !== m.idNumber) this.unlinkMoved(m.caseId, m.idNumber);
+      this.change(existing, { ...caseValues, figures_differ: flag(tabletDiffers || existing.figures_differ === 1), ...unverified });
       serverRevision = m.revision;
     }
 
@@ -274,6 +358,7 @@ class BatchApplier {
       registration: registrationJson,
       figures: JSON.stringify(m.figures),
       conflicting: flag(conflict),
+      ...clerk,
     });
     for (const r of results) {
       this.determinations.push({
@@ -282,13 +367,16 @@ class BatchApplier {
         case_id: m.caseId,
         purpose: r.purpose,
         figures: r.figures === null ? null : JSON.stringify(r.figures),
-        determination: r.determination === null ? null : JSON.stringify(r.determination),
+        determination_sha256: r.sha256,
+        program_version: r.sha256 === null ? null : PROGRAM_VERSION,
         error: r.error,
         figures_differ: flag(r.differs),
         computed_at: receivedAt,
       });
     }
-    const duplicate = this.linkDuplicates(m.caseId, m.idNumber) || existing?.possible_duplicate === 1;
+    this.linkDuplicates(m.caseId, m.idNumber);
+    const duplicate = this.flagged(m.caseId);
+    this.reported.set(m.caseId, duplicate);
     this.applied.push({ mutation_id: m.mutationId, device_id: device.deviceId, seq: m.seq, case_id: m.caseId, outcome: conflict ? 'conflict' : 'applied', server_revision: serverRevision, received_at: receivedAt });
     return {
       seq: m.seq,
@@ -319,37 +407,95 @@ class BatchApplier {
     else this.caseUpdates.set(before.id, { ...this.caseUpdates.get(before.id), ...set });
   }
 
-  private linkDuplicates(caseId: string, idNumber: string): boolean {
-    const others = [...(this.byIdNumber.get(idNumber) ?? [])].filter((id) => id !== caseId);
-    if (others.length === 0) return false;
-    for (const o of others) {
-      const [a, b] = caseId < o ? [caseId, o] : [o, caseId];
-      this.links.set(`${a} ${b}`, { case_a: a, case_b: b, kind: 'possible-duplicate', created_at: this.receivedAt });
-    }
-    for (const id of [caseId, ...others]) {
-      const row = this.cases.get(id);
-      if (row) row.possible_duplicate = 1;
-      const inserted = this.newCases.get(id);
-      if (inserted) inserted.possible_duplicate = 1;
-      else this.duplicates.add(id);
-    }
-    return true;
+  private linkDuplicates(caseId: string, idNumber: string): void {
+    for (const other of this.byIdNumber.get(idNumber) ?? []) if (other !== caseId) this.link(caseId, other);
   }
 
-  async write(trx: Kysely<Database>): Promise<void> {
-    for (const rows of chunks([...this.newCases.values()])) await trx.insertInto('cases').values(rows).execute();
-    for (const [id, set] of this.caseUpdates) await trx.updateTable('cases').set(set).where('id', '=', id).execute();
-    for (const rows of chunks([...this.duplicates])) await trx.updateTable('cases').set({ possible_duplicate: 1 }).where('id', 'in', rows).execute();
-    for (const rows of chunks(this.versions)) await trx.insertInto('case_versions').values(rows).execute();
-    for (const rows of chunks(this.determinations)) await trx.insertInto('server_determinations').values(rows).execute();
-    for (const rows of chunks([...this.links.values()])) {
-      await trx
-        .insertInto('case_links')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['case_a', 'case_b', 'kind']).doNothing())
-        .execute();
+  /** Case `caseId` is given ID number `idNumber`: its links that no longer hold go (duplicates.ts). */
+  private unlinkMoved(caseId: string, idNumber: string): void {
+    const linked = [...this.linksOf(caseId)].map((id) => ({
+      id,
+      idNumber: this.cases.get(id)!.id_number,
+      openConflictIdNumbers: [...(this.openConflicts.get(id) ?? [])],
+    }));
+    for (const other of relinkPlan(caseId, idNumber, linked, []).remove) this.unlink(caseId, other);
+  }
+
+  /** Every link of a case: only after loadLinks, which a batch that moves a case takes. */
+  private linksOf(id: string): Set<string> {
+    if (this.adjacency === null) throw new Error(`internal: case ${id} changes ID number but its links were not read`);
+    let links = this.adjacency.get(id);
+    if (!links) {
+      if (!this.newCases.has(id)) throw new Error(`internal: the links of case ${id} were not read`);
+      this.adjacency.set(id, (links = new Set()));
     }
-    for (const rows of chunks(this.applied)) await trx.insertInto('applied_mutations').values(rows).execute();
+    return links;
+  }
+
+  private link(x: string, y: string): void {
+    const [a, b] = x < y ? [x, y] : [y, x];
+    this.unlinked.delete(`${a} ${b}`);
+    this.links.set(`${a} ${b}`, { case_a: a, case_b: b, kind: 'possible-duplicate', created_at: this.receivedAt });
+    for (const [id, other] of [
+      [x, y],
+      [y, x],
+    ] as const) {
+      this.concerned.add(id);
+      if (this.adjacency) this.linksOf(id).add(other);
+      else this.linked.add(id);
+    }
+  }
+
+  private unlink(x: string, y: string): void {
+    const [a, b] = x < y ? [x, y] : [y, x];
+    // Removed from the database too: a link added again by this batch may be an old one.
+    this.links.delete(`${a} ${b}`);
+    this.unlinked.set(`${a} ${b}`, { case_a: a, case_b: b, kind: 'possible-duplicate' });
+    this.concerned.add(x).add(y);
+    this.linksOf(x).delete(y);
+    this.linksOf(y).delete(x);
+  }
+
+  /** Whether the case is a possible duplicate now (with the batch applied so far). */
+  private flagged(id: string): boolean {
+    if (this.adjacency) return this.linksOf(id).size > 0;
+    return this.linked.has(id) || this.cases.get(id)?.possible_duplicate === 1;
+  }
+
+  /** What the batch writes, for writeRows: on PostgreSQL one statement with the device's update. */
+  writes(): RowsWrite[] {
+    const updates = new Map(this.caseUpdates);
+    for (const id of this.concerned) {
+      const next = flag(this.flagged(id));
+      const inserted = this.newCases.get(id);
+      if (inserted) inserted.possible_duplicate = next;
+      // cases holds the flag as read: a case whose flag ends where it began is not written.
+      else if (next !== this.cases.get(id)!.possible_duplicate) updates.set(id, { ...updates.get(id), possible_duplicate: next });
+    }
+    return [
+      { op: 'insert', table: 'cases', rows: [...this.newCases.values()] },
+      { op: 'update', table: 'cases', key: 'id', changes: updates },
+      { op: 'insert', table: 'case_versions', rows: this.versions },
+      { op: 'insert', table: 'server_determinations', rows: this.determinations },
+      { op: 'delete', table: 'case_links', keys: [...this.unlinked.values()] },
+      { op: 'insert', table: 'case_links', rows: [...this.links.values()], conflictDoNothing: ['case_a', 'case_b', 'kind'] },
+      { op: 'insert', table: 'applied_mutations', rows: this.applied },
+    ];
+  }
+
+  /**
+   * A case whose flag is not what this batch's results last said of it (a case of another device or
+   * township above all, which the results do not mention): logged for its township, so that its
+   * tablet learns of it at the next pull. Nothing for a batch that changed no other case's flag.
+   */
+  changes(): Omit<ChangeLogTable, 'id'>[] {
+    const out: Omit<ChangeLogTable, 'id'>[] = [];
+    for (const id of this.concerned) {
+      const row = this.cases.get(id)!;
+      const known = this.reported.get(id) ?? row.possible_duplicate === 1;
+      if (this.flagged(id) !== known) out.push({ kind: 'case', township_code: row.township_code, ref: id, at: this.receivedAt });
+    }
+    return out;
   }
 }
 
@@ -406,19 +552,20 @@ export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, re
       });
     }
     const fresh = mutations.filter((m) => m.seq >= expected);
+    let locked = new Set<string>();
     if (fresh.length > 0) {
-      const known = await trx.selectFrom('applied_mutations').select('mutation_id').where('mutation_id', 'in', fresh.map((m) => m.mutationId)).execute();
+      const { known, locked: numbers } = await receivedBefore(trx, ctx, fresh);
+      locked = numbers;
       if (known.length > 0) {
-        throw new ApiError(422, 'invalid-batch', `Mutation ${known[0]!.mutation_id} was already received under another sequence number; nothing was applied`, {
-          details: { problems: known.map((k) => ({ path: `mutationId ${k.mutation_id}`, message: 'already received under another seq' })) },
+        throw new ApiError(422, 'invalid-batch', `Mutation ${known[0]!} was already received under another sequence number; nothing was applied`, {
+          details: { problems: known.map((k) => ({ path: `mutationId ${k}`, message: 'already received under another seq' })) },
         });
       }
-      await lockIdNumbers(trx, ctx, fresh.map((m) => m.idNumber));
     }
 
     const out: MutationResult[] = [];
     let lastSeq = row.last_seq;
-    const applier = fresh.length > 0 ? await BatchApplier.load(trx, ctx, current, fresh, receivedAt) : null;
+    const applier = fresh.length > 0 ? await BatchApplier.load(trx, ctx, current, fresh, receivedAt, locked) : null;
     for (const m of mutations) {
       if (m.seq < expected) out.push(await repeated(trx, current, m));
       else {
@@ -426,8 +573,10 @@ export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, re
         lastSeq = m.seq;
       }
     }
-    await applier?.write(trx);
-    await trx.updateTable('devices').set({ last_seq: lastSeq, last_seen_at: receivedAt, app_version: req.appVersion }).where('device_id', '=', device.deviceId).execute();
+    const deviceSeen: RowsWrite = { op: 'update', table: 'devices', key: 'device_id', changes: new Map([[device.deviceId, { last_seq: lastSeq, last_seen_at: receivedAt, app_version: req.appVersion }]]) };
+    await writeRows(trx, ctx.kind, [...(applier?.writes() ?? []), deviceSeen]);
+    // After the rows: the change log's lock is the last one taken (context.ts).
+    await logChanges(trx, ctx.kind, applier?.changes() ?? []);
     return { out, lastSeq };
   });
 

@@ -69,6 +69,7 @@ export async function pullChanges(ctx: CountyContext, device: Principal & { kind
       countyStatus: r.county_status,
       correctionRequest: r.correction_request,
       conflict: r.conflict === 1,
+      possibleDuplicate: r.possible_duplicate === 1,
       facts: JSON.parse(r.facts) as unknown,
       registration: JSON.parse(r.registration) as unknown,
       at: r.updated_at,

@@ -92,6 +92,10 @@ export interface CasesTable {
   received_at: string;
   updated_at: string;
   updated_by: string;
+  /** The county user name the tablet sent with case.create; null from tablets that sent none. */
+  registered_by_account: Generated<string | null>;
+  /** A version came with a clerk account the server could not verify (see case_versions.clerk_problem). */
+  clerk_unverified: Generated<Flag>;
 }
 
 export interface CaseVersionsTable {
@@ -115,6 +119,10 @@ export interface CaseVersionsTable {
   figures: string | null;
   /** A tablet version kept beside the county's, waiting for the county to choose. */
   conflicting: Flag;
+  /** The clerk's county user name as the tablet sent it; null for county versions and older tablets. */
+  clerk_account: Generated<string | null>;
+  /** Why clerk_account could not be verified (a ClerkAccountProblem), or null. */
+  clerk_problem: Generated<string | null>;
 }
 
 export interface AppliedMutationsTable {
@@ -134,7 +142,15 @@ export interface ServerDeterminationsTable {
   /** Under the tablet's parameter set, or under the newest published one. */
   purpose: 'tablet-set' | 'newest-set';
   figures: string | null;
-  determination: string | null;
+  /**
+   * The whole determination (JSON) of versions received before migration 0003; null since: it is
+   * recomputed on demand and checked against determination_sha256 (county/determination-record.ts).
+   */
+  determination: Generated<string | null>;
+  /** SHA-256 of the determination's canonical JSON as computed at receipt; null when there was none (error). */
+  determination_sha256: string | null;
+  /** The program version whose engine computed it; null when there was no determination. */
+  program_version: string | null;
   /** Why the engine gave no result (unknown parameter set, not-in-force …). */
   error: string | null;
   figures_differ: Flag;
@@ -167,6 +183,16 @@ export interface ChangeLogTable {
   at: string;
 }
 
+/** Failed guesses at a password or an enrolment code, per key (see auth/throttle.ts). */
+export interface SignInThrottleTable {
+  kind: 'account' | 'address' | 'enrolment-address';
+  /** The lower-cased user name (known or not) or the client address. */
+  subject: string;
+  failures: number;
+  last_failure_at: string;
+  locked_until: string | null;
+}
+
 export interface Database {
   server_meta: ServerMetaTable;
   townships: TownshipsTable;
@@ -181,6 +207,7 @@ export interface Database {
   case_links: CaseLinksTable;
   parameter_sets: ParameterSetsTable;
   change_log: ChangeLogTable;
+  sign_in_throttle: SignInThrottleTable;
 }
 
 /** Keys of server_meta that the server itself maintains. */

@@ -5,17 +5,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accountOf, closeSession, openSession, SESSION_HOURS, sessionCookie } from '../auth/authenticate';
 import { authorize, type AdminOperation, type Principal } from '../auth/policy';
-import { hashPassword, verifyPassword } from '../auth/secrets';
-import { caseDetail, listCases, requestCorrection, resolveConflict, type CaseFlagFilter } from '../county/case-review';
+import { checkPassword } from '../auth/sign-in';
+import { CASE_FLAG_FILTERS, caseDetail, listCases, requestCorrection, resolveConflict, type CaseFlagFilter } from '../county/case-review';
 import {
   createAccount,
   createEnrolmentCode,
   createTownship,
   listAccounts,
   listDevices,
+  listSignInLocks,
   listTownships,
   publishParameterSet,
   revokeDevice,
+  unlockAccount,
+  unlockAddress,
 } from '../county/administration';
 import { ApiError } from '../errors';
 
@@ -26,9 +29,6 @@ function body(request: FastifyRequest): Body {
   if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new ApiError(400, 'invalid-request', 'Expected a JSON object body');
   return b as Body;
 }
-
-// Spent on unknown user names too, so the answer's timing does not tell which names exist.
-let dummyHash: Promise<string> | null = null;
 
 export function registerAdmin(app: FastifyInstance, secureCookies: boolean): void {
   const as = async (request: FastifyRequest, operation: AdminOperation): Promise<Principal & { kind: 'account' }> => {
@@ -41,10 +41,8 @@ export function registerAdmin(app: FastifyInstance, secureCookies: boolean): voi
     const b = body(request);
     const username = typeof b.username === 'string' ? b.username.trim().toLowerCase() : '';
     const password = typeof b.password === 'string' ? b.password : '';
-    const account = await app.county.db.selectFrom('accounts').selectAll().where('username', '=', username).executeTakeFirst();
-    dummyHash ??= hashPassword('not a password of anyone');
-    const ok = await verifyPassword(password, account?.password_hash ?? (await dummyHash));
-    if (!account || !ok) throw new ApiError(401, 'wrong-credentials', 'Unknown user name or wrong password');
+    const account = await checkPassword(app.county, request.log, { username, password, address: request.ip });
+    if (!account) throw new ApiError(401, 'wrong-credentials', 'Unknown user name or wrong password');
     authorize({ kind: 'anonymous' }, { type: 'account.sign-in', account: { role: account.role, active: account.active === 1 } });
     const session = await openSession(app.county.db, account.id, app.county.now());
     reply.header('Set-Cookie', sessionCookie(session.token, SESSION_HOURS * 3600, secureCookies));
@@ -97,10 +95,24 @@ export function registerAdmin(app: FastifyInstance, secureCookies: boolean): voi
     return createAccount(app.county, { username: b.username, displayName: b.displayName, password: b.password, role, townshipCode: b.townshipCode });
   });
 
+  // Locks after repeated wrong passwords (auth/throttle.ts): the admin may lift one sooner.
+  app.get('/api/admin/sign-in-locks', async (request) => {
+    await as(request, 'sign-in-lock.list');
+    return { locks: await listSignInLocks(app.county) };
+  });
+  app.post('/api/admin/accounts/:username/unlock', async (request) => {
+    await as(request, 'sign-in-lock.clear');
+    return unlockAccount(app.county, (request.params as { username: string }).username);
+  });
+  app.post('/api/admin/addresses/:address/unlock', async (request) => {
+    await as(request, 'sign-in-lock.clear');
+    return unlockAddress(app.county, (request.params as { address: string }).address);
+  });
+
   app.get('/api/admin/cases', async (request) => {
     await as(request, 'case.list');
     const q = request.query as Record<string, string | undefined>;
-    const flags: CaseFlagFilter[] = ['conflict', 'possible-duplicate', 'figures-differ'];
+    const flags: readonly CaseFlagFilter[] = CASE_FLAG_FILTERS;
     const flag = flags.find((f) => f === q.flag);
     if (q.flag !== undefined && flag === undefined) throw new ApiError(422, 'invalid-request', `flag: must be one of ${flags.join(', ')}`, { details: { problems: [{ path: 'flag', message: `must be one of ${flags.join(', ')}` }] } });
     return {

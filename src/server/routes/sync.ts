@@ -11,7 +11,8 @@ import {
 } from '../../shared/sync-protocol';
 import { deviceOf } from '../auth/authenticate';
 import { authorize, type Principal } from '../auth/policy';
-import { hashPassword, verifyPassword } from '../auth/secrets';
+import { beginAttempt, enrolmentKeys } from '../auth/attempts';
+import { checkPassword } from '../auth/sign-in';
 import { redeemEnrolmentCode } from '../county/enrolment';
 import { ingestPush } from '../county/ingest';
 import { pullChanges } from '../county/pull';
@@ -49,14 +50,21 @@ async function device(app: FastifyInstance, request: FastifyRequest, type: 'sync
   return principal as Principal & { kind: 'device' };
 }
 
-// Spent on unknown user names too, so the answer's timing does not tell which names exist.
-let dummy: Promise<string> | null = null;
-const dummyHash = () => (dummy ??= hashPassword('not a password of anyone'));
+const CODE_GUESS_REFUSALS: ReadonlySet<string> = new Set(['enrolment-code-invalid', 'enrolment-code-used', 'enrolment-code-expired']);
 
 export function registerSync(app: FastifyInstance): void {
   app.post('/api/enrol', async (request) => {
     const req = accept(parseEnrolRequest(request.body), 'invalid-request');
-    return redeemEnrolmentCode(app.county, req);
+    const attempt = await beginAttempt(app.county, 'enrolment', enrolmentKeys(request.ip));
+    try {
+      const enrolled = await redeemEnrolmentCode(app.county, req);
+      await attempt.notCounted();
+      return enrolled;
+    } catch (err) {
+      // A code that is unknown, used or expired was a guess; any other refusal gives the attempt back.
+      if (!(err instanceof ApiError && CODE_GUESS_REFUSALS.has(err.code))) await attempt.notCounted().catch(() => {});
+      throw err;
+    }
   });
 
   // A full batch (MAX_BATCH cases, ~2–3 KB of JSON each) decompresses to a few MB.
@@ -82,12 +90,11 @@ export function registerSync(app: FastifyInstance): void {
   // A clerk signs in online once on a tablet of his township; the tablet then keeps a PIN verifier.
   app.post('/api/sync/clerk-sign-in', async (request) => {
     const principal = await deviceOf(app.county.db, request);
+    authorize(principal, { type: 'clerk.sign-in.device' });
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { username?: unknown; password?: unknown };
     const username = typeof body.username === 'string' ? body.username.trim().toLowerCase() : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    const account = await app.county.db.selectFrom('accounts').selectAll().where('username', '=', username).executeTakeFirst();
-    const ok = await verifyPassword(password, account?.password_hash ?? (await dummyHash()));
-    const clerk = ok && account ? account : null;
+    const clerk = await checkPassword(app.county, request.log, { username, password, address: request.ip });
     authorize(principal, { type: 'clerk.sign-in', clerk: clerk && { role: clerk.role, townshipCode: clerk.township_code, active: clerk.active === 1 } });
     return { clerk: { username: clerk!.username, displayName: clerk!.display_name, townshipCode: clerk!.township_code, active: clerk!.active === 1 } };
   });

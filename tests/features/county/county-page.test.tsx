@@ -8,9 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CountyPage } from '../../../src/features/county/CountyPage';
 import { createAdminApi } from '../../../src/features/county/api';
 import { buildServer } from '../../../src/server/app';
+import { beginAttempt, clearCount, signInKeys } from '../../../src/server/auth/attempts';
 import { nodeGzip } from '../../../src/sync/node-gzip';
 import { pushOnce } from '../../../src/sync/client';
 import { requestCorrection } from '../../../src/server/county/case-review';
+import { createAccount } from '../../../src/server/county/administration';
 import { ADMIN, setUpCounty, TabletSim, OTHER_TOWNSHIP } from '../../support/sync-fixtures';
 
 let dir: string;
@@ -162,5 +164,56 @@ describe('the county page', () => {
     fireEvent.change(screen.getByLabelText('乡镇（街道）'), { target: { value: '150102001' } });
     fireEvent.click(screen.getByRole('button', { name: '新建账号' }));
     await waitFor(() => expect(screen.getByTestId('county-accounts').textContent).toContain('王芳'));
+  });
+
+  it('shows the clerk account that registered each case, and flags a case whose account the county could not verify, with the reason', async () => {
+    const county = await setUpCounty(app);
+    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'clerk', townshipCode: '150102001' });
+    await createAccount(app.county, { username: 'lisi', displayName: '李四', password: 'window clerk password', role: 'clerk', townshipCode: '150102001' });
+    await app.county.db.updateTable('accounts').set({ active: 0 }).where('username', '=', 'lisi').execute();
+    let unverified = '';
+    await tabletPush(county, '150102001', (t) => {
+      t.create(1, '王芳', 'wangfang');
+      unverified = t.create(2, '李四', 'lisi').id;
+    });
+    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    await signIn();
+    await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 2 件'));
+    expect(screen.getAllByTestId('county-case-clerk').map((c) => c.textContent).sort()).toEqual(['lisi', 'wangfang']);
+
+    fireEvent.change(screen.getByLabelText('筛选'), { target: { value: 'clerk-unverified' } });
+    await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 1 件'));
+    const row = screen.getByTestId('county-case-row');
+    expect(row.getAttribute('data-case-id')).toBe(unverified);
+    expect(row.querySelector('[data-flag="clerk-unverified"]')?.textContent).toBe('经办人待核实');
+    fireEvent.click(within(row).getAllByRole('button')[0]!);
+    const detail = await screen.findByTestId('county-case-detail');
+    expect(within(detail).getByTestId('county-version').textContent).toContain('账号 lisi');
+    expect(within(detail).getByTestId('county-clerk-problem').textContent).toContain('该经办人账号已停用');
+  });
+  it('says in Chinese when a locked sign-in may be retried, and unlocks a locked clerk account with 解除锁定', async () => {
+    // The server's clock is fixed: the lock's length does not depend on how long the test runs.
+    await app.close();
+    const now = new Date('2024-05-01T08:00:00.000Z');
+    app = await buildServer({ host: '127.0.0.1', port: 0, dataDir: dir, database: { kind: 'sqlite', file: join(dir, 'jiexu.sqlite') }, tls: null, distDir: join(dir, 'dist'), logLevel: 'silent' }, { now: () => now });
+    await setUpCounty(app);
+    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'clerk', townshipCode: '150102001' });
+    for (let i = 0; i < 5; i++) await beginAttempt(app.county, 'sign-in', signInKeys(ADMIN.username, '10.9.9.9'));
+    for (let i = 0; i < 5; i++) await beginAttempt(app.county, 'sign-in', signInKeys('wangfang', '10.9.9.9'));
+
+    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    fireEvent.change(await screen.findByLabelText('用户名'), { target: { value: ADMIN.username } });
+    fireEvent.change(screen.getByLabelText('密码'), { target: { value: ADMIN.password } });
+    fireEvent.click(screen.getByRole('button', { name: '登录' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('输错次数过多，已暂时锁定：请5分钟后再试。如需立即解锁，请联系县局管理员。');
+
+    await clearCount(app.county, { kind: 'account', subject: ADMIN.username });
+    await signIn();
+    fireEvent.click(screen.getByRole('tab', { name: '经办人账号' }));
+    const locked = await screen.findByTestId('account-locked');
+    expect(locked.textContent).toContain('密码输错次数过多，锁定至');
+    fireEvent.click(within(locked).getByRole('button', { name: '解除锁定' }));
+    await waitFor(() => expect(screen.queryByTestId('account-locked')).toBeNull());
+    expect(await app.county.db.selectFrom('sign_in_throttle').select('subject').where('kind', '=', 'account').execute()).toEqual([]);
   });
 });

@@ -96,7 +96,11 @@ describe('online sign-in at the county', () => {
   let app: FastifyInstance;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jiexu-signin-'));
-    app = await buildServer({ host: '127.0.0.1', port: 0, dataDir: dir, database: { kind: 'sqlite', file: join(dir, 'jiexu.sqlite') }, tls: null, distDir: join(dir, 'dist'), logLevel: 'silent' });
+    // A fixed server clock: how long a sign-in lock lasts does not depend on how long a test runs.
+    app = await buildServer(
+      { host: '127.0.0.1', port: 0, dataDir: dir, database: { kind: 'sqlite', file: join(dir, 'jiexu.sqlite') }, tls: null, distDir: join(dir, 'dist'), logLevel: 'silent' },
+      { now: () => new Date('2024-05-01T08:00:00.000Z') },
+    );
     await setUpCounty(app);
     await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'clerk', townshipCode: TOWNSHIP.code });
     await createAccount(app.county, { username: 'zhaoliu', displayName: '赵六', password: 'window clerk password', role: 'clerk', townshipCode: OTHER_TOWNSHIP.code });
@@ -133,5 +137,11 @@ describe('online sign-in at the county', () => {
     const device = await enrolled();
     expect(await signInAtCounty(device, 'wangfang', 'wrong password!', injectFetch)).toEqual({ ok: false, message: '用户名或密码不正确。' });
     expect(await signInAtCounty(device, 'zhaoliu', 'window clerk password', injectFetch)).toEqual({ ok: false, message: expect.stringContaining('不属于本设备所在的乡镇') });
+  });
+
+  it('after five wrong passwords the tablet says in Chinese that the clerk is locked and when to try again, even with the right one', async () => {
+    const device = await enrolled();
+    for (let i = 0; i < 5; i++) expect(await signInAtCounty(device, 'wangfang', 'wrong password!', injectFetch)).toEqual({ ok: false, message: '用户名或密码不正确。' });
+    expect(await signInAtCounty(device, 'wangfang', 'window clerk password', injectFetch)).toEqual({ ok: false, message: '输错次数过多，已暂时锁定：请5分钟后再试。如需立即解锁，请联系县局管理员。' });
   });
 });

@@ -1,6 +1,10 @@
 import type { Migration } from 'kysely';
 import { serverMeta } from './0001_server_meta';
 import { sync } from './0002_sync';
+import { determinationDigest } from './0003_determination_digest';
+import { clerkAccounts } from './0004_clerk_accounts';
+import { signInThrottle } from './0005_sign_in_throttle';
+import { caseLinksBySecondCase } from './0006_case_links_by_second_case';
 
 /**
  * Every migration this program knows, oldest first, written with Kysely's schema builder so that the
@@ -9,6 +13,10 @@ import { sync } from './0002_sync';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_server_meta': serverMeta,
   '0002_sync': sync,
+  '0003_determination_digest': determinationDigest,
+  '0004_clerk_accounts': clerkAccounts,
+  '0005_sign_in_throttle': signInThrottle,
+  '0006_case_links_by_second_case': caseLinksBySecondCase,
 };
 
 export const latestMigrationName: string = Object.keys(migrations).sort().at(-1) ?? '';
