@@ -1,22 +1,18 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createAccount } from '../../src/server/county/administration';
 import { SESSION_HOURS } from '../../src/server/auth/authenticate';
 import { openDatabase } from '../../src/server/db/database';
 import { migrateToLatest } from '../../src/server/db/migrate';
-import { databases, freshDatabase } from './helpers';
+import { describeOnEachDatabase, freshDatabase } from './helpers';
 import { ADMIN, OTHER_TOWNSHIP, TabletSim, TOWNSHIP } from '../support/sync-fixtures';
 import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
 import { PROJECT_ROOT } from '../support/server-process';
 
 type ErrorBody = { error: { code: string; message: string; problems?: { path: string }[] } };
 
-describe.each(databases())('the admin API and sign-in on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('the admin API and sign-in', (kind) => {
 
   let s: SyncTestServer;
   beforeEach(async () => {
@@ -111,11 +107,7 @@ function runAdmin(args: string[], env: Record<string, string>): Promise<{ code: 
   });
 }
 
-describe.each(databases())('npm run admin on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('npm run admin', (kind) => {
 
   it('creates the first admin (password from JIEXU_ADMIN_PASSWORD), a township and an enrolment code on the server’s database', async () => {
     const fresh = await freshDatabase(kind, 'admin_cli');

@@ -12,8 +12,8 @@ import { appVersion } from '../../src/server/package-info';
 import { figuresOf, type PushResponse } from '../../src/shared/sync-protocol';
 import { generateCases } from '../domain/support/arbitraries';
 import { caseInput, TabletSim } from '../support/sync-fixtures';
-import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
-import { databases, freshDatabase } from './helpers';
+import { bodyOf, startSyncServer, startSyncServerWithTablet, type SyncTestServer } from '../support/sync-server';
+import { describeOnEachDatabase, freshDatabase } from './helpers';
 
 /** Keys in UTF-16 code-unit order at every level of a parsed JSON value. */
 function keysSortedEverywhere(v: unknown): boolean {
@@ -81,19 +81,13 @@ describe('an array parameter', () => {
   });
 });
 
-describe.each(databases())('server determinations on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('server determinations', (kind) => {
 
   let s: SyncTestServer;
   let tablet: TabletSim;
   let credential: string;
   beforeEach(async () => {
-    s = await startSyncServer(kind, 'determination');
-    tablet = new TabletSim(undefined, undefined, () => s.clock.now);
-    credential = await s.county.enrol(tablet);
+    ({ s, tablet, credential } = await startSyncServerWithTablet(kind, 'determination'));
   });
   afterEach(async () => {
     await s.close();
@@ -174,11 +168,7 @@ describe.each(databases())('server determinations on $kind', ({ kind, skipReason
   });
 });
 
-describe.each(databases())('batched writes on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('batched writes', (kind) => {
 
   let s: SyncTestServer;
   beforeEach(async () => {
@@ -236,11 +226,7 @@ describe.each(databases())('batched writes on $kind', ({ kind, skipReason }) => 
   });
 });
 
-describe.each(databases())('migration 0003 on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('migration 0003', (kind) => {
 
   it('determinations stored whole before it keep their JSON and get its digest and the program version that wrote them', async () => {
     const fresh = await freshDatabase(kind, 'migration-0003');

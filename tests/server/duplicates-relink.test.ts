@@ -8,7 +8,7 @@ import { relinkPlan } from '../../src/server/county/duplicates';
 import { CASE_SCHEMA_VERSION, PROTOCOL_VERSION, type PullResponse, type PushResponse } from '../../src/shared/sync-protocol';
 import { OTHER_TOWNSHIP, TOWNSHIP, TabletSim, idNumberFor } from '../support/sync-fixtures';
 import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
-import { databases } from './helpers';
+import { describeOnEachDatabase } from './helpers';
 
 type CaseDetail = {
   idNumber: string;
@@ -30,11 +30,7 @@ describe('which links of a case hold after its ID number changed', () => {
   });
 });
 
-describe.each(databases())('re-linking duplicates on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('re-linking duplicates', (kind) => {
 
   let s: SyncTestServer;
   let t1: TabletSim;

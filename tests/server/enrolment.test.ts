@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type EnrolResponse, type PushResponse, type SyncErrorBody } from '../../src/shared/sync-protocol';
 import { createEnrolmentCode } from '../../src/server/county/administration';
-import { databases } from './helpers';
+import { describeOnEachDatabase } from './helpers';
 import { ADMIN, TabletSim, TOWNSHIP } from '../support/sync-fixtures';
 import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
 
-describe.each(databases())('enrolment on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('enrolment', (kind) => {
 
   let s: SyncTestServer;
   beforeEach(async () => {

@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app';
-import { databases, freshDatabase, testConfig, type FreshDatabase } from './helpers';
+import { describeOnEachDatabase, freshDatabase, testConfig, type FreshDatabase } from './helpers';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-describe.each(databases())('the API on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('the API', (kind) => {
 
   let fresh: FreshDatabase;
   let app: FastifyInstance;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { inject } from 'vitest';
+import { describe, inject, it } from 'vitest';
 import type { DatabaseConfig, ServerConfig } from '../../src/server/config';
 import { createTestDatabase } from '../support/postgres-cluster';
 
@@ -19,6 +19,21 @@ export function databases(): DatabaseTarget[] {
     { kind: 'sqlite', skipReason: null },
     { kind: 'postgres', skipReason: pgUrl ? null : `PostgreSQL unavailable: ${inject('pgSkipReason') ?? 'no cluster'}` },
   ];
+}
+
+/**
+ * A describe block run once per database ("TITLE on sqlite", "TITLE on postgres"). A database that
+ * is not available shows as one skipped test naming why (with CI=true the global setup already
+ * failed the run instead).
+ */
+export function describeOnEachDatabase(title: string, body: (kind: DatabaseTarget['kind']) => void): void {
+  describe.each(databases())(`${title} on $kind`, ({ kind, skipReason }) => {
+    if (skipReason !== null) {
+      it.skip(`SKIPPED: ${skipReason}`, () => {});
+      return;
+    }
+    body(kind);
+  });
 }
 
 export function tempDir(prefix: string): { dir: string; remove(): void } {

@@ -7,7 +7,7 @@ import { appliedMigrationNames, migrateToLatest } from '../../src/server/db/migr
 import { latestMigrationName, migrations } from '../../src/server/db/migrations/index';
 import { StartupError } from '../../src/server/errors';
 import { appVersion } from '../../src/server/package-info';
-import { databases, freshDatabase, testConfig, type FreshDatabase } from './helpers';
+import { describeOnEachDatabase, freshDatabase, testConfig, type FreshDatabase } from './helpers';
 
 async function meta(app: AppDatabase): Promise<Record<string, string>> {
   const rows = await app.db.selectFrom('server_meta').select(['key', 'value']).execute();
@@ -30,11 +30,7 @@ describe('the list of migrations', () => {
   });
 });
 
-describe.each(databases())('migrations on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('migrations', (kind) => {
 
   let fresh: FreshDatabase;
   let app: AppDatabase;

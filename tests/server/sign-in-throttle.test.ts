@@ -19,7 +19,7 @@ import {
 } from '../../src/server/auth/throttle';
 import { createAccount, createEnrolmentCode, createTownship } from '../../src/server/county/administration';
 import { PROTOCOL_VERSION } from '../../src/shared/sync-protocol';
-import { databases, freshDatabase, testConfig } from './helpers';
+import { describeOnEachDatabase, freshDatabase, testConfig } from './helpers';
 import { PROJECT_ROOT } from '../support/server-process';
 import { ADMIN, TabletSim, TOWNSHIP } from '../support/sync-fixtures';
 import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
@@ -103,11 +103,7 @@ describe('the throttle rules (pure, on an injected clock)', () => {
   });
 });
 
-describe.each(databases())('limits on guessing passwords and codes on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('limits on guessing passwords and codes', (kind) => {
 
   const CLERK = { username: 'wangfang', password: 'window clerk password' };
   let s: SyncTestServer;
@@ -309,11 +305,7 @@ function runAdmin(args: string[], env: Record<string, string>): Promise<{ code: 
   });
 }
 
-describe.each(databases())('a sign-in lock in the database on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('a sign-in lock in the database', (kind) => {
 
   // Far ahead of the real clock, which the command line runs on: its view of the lock does not depend on how long the test takes.
   const LATER = new Date('2099-05-01T08:00:00.000Z');

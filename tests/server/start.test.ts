@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/server/db/database';
 import { migrateToLatest } from '../../src/server/db/migrate';
 import { freePort } from '../support/postgres-cluster';
-import { databases, freshDatabase, tempDir, writeFiles, type FreshDatabase } from './helpers';
+import { describeOnEachDatabase, freshDatabase, tempDir, writeFiles, type FreshDatabase } from './helpers';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -82,11 +82,7 @@ function launch(env: Record<string, string>): Started {
   return started;
 }
 
-describe.each(databases())('npm start on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('npm start', (kind) => {
 
   let fresh: FreshDatabase;
   beforeAll(async () => {

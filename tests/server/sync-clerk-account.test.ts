@@ -5,8 +5,8 @@ import { checkCaseClerk, type Principal } from '../../src/server/auth/policy';
 import { createAccount } from '../../src/server/county/administration';
 import type { PushResponse, SyncErrorBody } from '../../src/shared/sync-protocol';
 import { OTHER_TOWNSHIP, TOWNSHIP, TabletSim } from '../support/sync-fixtures';
-import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
-import { databases } from './helpers';
+import { bodyOf, startSyncServerWithTablet, type SyncTestServer } from '../support/sync-server';
+import { describeOnEachDatabase } from './helpers';
 
 type CaseDetail = {
   registeredBy: string | null;
@@ -30,19 +30,13 @@ describe('the policy’s check of a pushed case’s clerk account', () => {
   });
 });
 
-describe.each(databases())('the clerk account of pushed cases on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('the clerk account of pushed cases', (kind) => {
 
   let s: SyncTestServer;
   let tablet: TabletSim;
   let credential: string;
   beforeEach(async () => {
-    s = await startSyncServer(kind, 'clerk-account');
-    tablet = new TabletSim(undefined, undefined, () => s.clock.now);
-    credential = await s.county.enrol(tablet);
+    ({ s, tablet, credential } = await startSyncServerWithTablet(kind, 'clerk-account'));
     await createAccount(s.app.county, { username: 'wangfang', displayName: '王芳', password: 'a long enough password', role: 'clerk', townshipCode: TOWNSHIP.code });
     await createAccount(s.app.county, { username: 'lisi', displayName: '李四', password: 'a long enough password', role: 'clerk', townshipCode: TOWNSHIP.code });
     await createAccount(s.app.county, { username: 'zhaoliu', displayName: '赵六', password: 'a long enough password', role: 'clerk', townshipCode: OTHER_TOWNSHIP.code });

@@ -6,7 +6,7 @@
 
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app';
 import { openDatabase } from '../../src/server/db/database';
 import type { SyncClientConfig } from '../../src/sync/client';
@@ -15,7 +15,7 @@ import { nodeGzip } from '../../src/sync/node-gzip';
 import { FaultProxy, mulberry32, type FaultRates } from '../support/fault-proxy';
 import { setUpCounty, TabletSim, TOWNSHIP, OTHER_TOWNSHIP } from '../support/sync-fixtures';
 import { startServerProcess, type ServerProcess } from '../support/sync-server-process';
-import { databases, freshDatabase, testConfig, type FreshDatabase } from './helpers';
+import { describeOnEachDatabase, freshDatabase, testConfig, type FreshDatabase } from './helpers';
 
 const SEED = 20240501;
 const ROUNDS = 500;
@@ -34,11 +34,7 @@ const RATES: FaultRates = {
   'truncate-response': 0.04,
 };
 
-describe.each(databases())('sync under injected faults on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('sync under injected faults', (kind) => {
 
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {

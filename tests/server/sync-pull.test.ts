@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS_DOCUMENT } from '../../src/domain';
 import { CASE_SCHEMA_VERSION, COUNTY_LIST_VERSION, PROTOCOL_VERSION, parsePullResponse, type PullResponse, type PushResponse, type SyncErrorBody } from '../../src/shared/sync-protocol';
 import { createAccount } from '../../src/server/county/administration';
-import { databases } from './helpers';
+import { describeOnEachDatabase } from './helpers';
 import { OTHER_TOWNSHIP, TabletSim, TOWNSHIP } from '../support/sync-fixtures';
 import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
 
-describe.each(databases())('pull on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('pull', (kind) => {
 
   let s: SyncTestServer;
   let tablet: TabletSim;

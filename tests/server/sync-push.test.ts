@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS_DOCUMENT } from '../../src/domain';
 import { CASE_SCHEMA_VERSION, PROTOCOL_VERSION, type PushResponse, type PullResponse, type SyncErrorBody } from '../../src/shared/sync-protocol';
-import { databases } from './helpers';
+import { describeOnEachDatabase } from './helpers';
 import { TabletSim } from '../support/sync-fixtures';
-import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
+import { bodyOf, startSyncServerWithTablet, type SyncTestServer } from '../support/sync-server';
 
 type CaseDetail = {
   revision: number;
@@ -14,19 +14,13 @@ type CaseDetail = {
   countyStatus: string;
 };
 
-describe.each(databases())('push on $kind', ({ kind, skipReason }) => {
-  if (skipReason !== null) {
-    it.skip(`SKIPPED: ${skipReason}`, () => {});
-    return;
-  }
+describeOnEachDatabase('push', (kind) => {
 
   let s: SyncTestServer;
   let tablet: TabletSim;
   let credential: string;
   beforeEach(async () => {
-    s = await startSyncServer(kind, 'push');
-    tablet = new TabletSim(undefined, undefined, () => s.clock.now);
-    credential = await s.county.enrol(tablet);
+    ({ s, tablet, credential } = await startSyncServerWithTablet(kind, 'push'));
   });
   afterEach(async () => {
     await s.close();

@@ -5,7 +5,7 @@ import { gzipSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../../src/server/app';
 import { freshDatabase, testConfig, type DatabaseTarget, type FreshDatabase } from '../server/helpers';
-import { setUpCounty, type County, type TabletSim } from './sync-fixtures';
+import { setUpCounty, TabletSim, type County } from './sync-fixtures';
 
 export interface SyncTestServer {
   app: FastifyInstance;
@@ -60,6 +60,18 @@ export async function startSyncServer(kind: DatabaseTarget['kind'], label: strin
       await fresh.cleanup();
     },
   };
+}
+
+/** A sync server with one tablet enrolled in TOWNSHIP, the tablet keeping the server's clock. */
+export async function startSyncServerWithTablet(kind: DatabaseTarget['kind'], label: string): Promise<{ s: SyncTestServer; tablet: TabletSim; credential: string }> {
+  const s = await startSyncServer(kind, label);
+  try {
+    const tablet = new TabletSim(undefined, undefined, () => s.clock.now);
+    return { s, tablet, credential: await s.county.enrol(tablet) };
+  } catch (err) {
+    await s.close();
+    throw err;
+  }
 }
 
 /** A response body, gunzipped when the server compressed it. */
