@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pdfPageTexts } from '../support/pdf-text';
+import { expandLigatures, pdfPageTexts } from '../support/pdf-text';
 import { PROJECT_ROOT } from '../support/server-process';
 import { APP_TITLE, chromiumAvailable, useServerAndBrowser } from './harness';
 import { exampleFacts, openAppThenGoOffline, pickClerk, registerCase, testRegistration, waitForIntakeForm } from './support/intake';
@@ -13,6 +13,12 @@ const example01 = exampleFacts('01-deemed-basic');
 
 /** The PDF's text with all whitespace removed: Chromium places CJK glyphs one by one. */
 const squeeze = (s: string) => s.replace(/\s+/g, '');
+
+describe('the PDF text reader', () => {
+  it('gives a font\'s Latin ligatures as their letters (a case id with "ff") and leaves full-width punctuation alone', () => {
+    expect(expandLigatures('案件识别码01a22665-4925-74\uFB00-bac3（签字）\uFB01')).toBe('案件识别码01a22665-4925-74ff-bac3（签字）fi');
+  });
+});
 
 describe.skipIf(!chromiumAvailable)('printing, offline', () => {
   const harness = useServerAndBrowser();

@@ -372,7 +372,8 @@ function bytesOf(v: PdfValue): Buffer | null {
 
 /**
  * The text of each page, one string per page. Text objects (BT…ET) and line moves become line
- * breaks; TJ kerning does not insert spaces (search on text with whitespace removed).
+ * breaks; TJ kerning does not insert spaces (search on text with whitespace removed); ligatures are
+ * expanded.
  */
 export function pdfPageTexts(pdf: Buffer | Uint8Array): string[] {
   const doc = new PdfDocument(Buffer.from(pdf));
@@ -460,8 +461,14 @@ export function pdfPageTexts(pdf: Buffer | Uint8Array): string[] {
     // /Resources may be inherited from the page tree; Chromium puts them on each page.
     const out: string[] = [];
     runContent(data, doc.dict(page.get('Resources')), out, 0);
-    return out.join('').replace(/\n{2,}/g, '\n').trim();
+    return expandLigatures(out.join('')).replace(/\n{2,}/g, '\n').trim();
   });
+}
+
+/** The Latin ligatures (U+FB00–FB06) a font may draw for "ff", "fi", …: as their letters, as pdftotext gives them. */
+export function expandLigatures(text: string): string {
+  // NFKC would also turn the Chinese text's full-width punctuation into ASCII; only these change.
+  return text.replace(/[\uFB00-\uFB06]/g, (c) => c.normalize('NFKC'));
 }
 
 /** All the PDF's text, pages separated by a form feed. */
