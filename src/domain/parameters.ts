@@ -11,135 +11,146 @@ import { parseScaled, parseYuanToFen, type ScaledDecimal, type BaseRounding, typ
 
 export const PARAMETER_SET_FORMAT = 'jiexu.parameters/1';
 
-const isoDate = z.string().refine(isIsoDate, 'not a date (expected YYYY-MM-DD)');
-const yearMonth = z.string().regex(/^\d{4}-\d{2}$/, 'expected YYYY-MM').refine((s) => tryParseMonth(s) !== null, 'not a month');
-const decimalText = z.string().refine((s) => parseScaled(s) !== null, 'not a non-negative decimal number');
-const ratioText = decimalText.refine((s) => {
-  const d = parseScaled(s);
-  return d !== null && d.units <= d.scale;
-}, 'must be between 0 and 1');
-const yuanText = z.string().refine((s) => parseYuanToFen(s) !== null, 'not a yuan amount with at most two decimals');
-const months = z.number().int().min(0).max(1200);
-const source = z.string().min(1, 'a source citation is required');
+// The schemas are built on first use, not at import: building zod schemas is most of the cost of
+// loading the engine, and a tablet needs them only when a county publishes a new document.
+function buildParameterSetSchema() {
+  const isoDate = z.string().refine(isIsoDate, 'not a date (expected YYYY-MM-DD)');
+  const yearMonth = z.string().regex(/^\d{4}-\d{2}$/, 'expected YYYY-MM').refine((s) => tryParseMonth(s) !== null, 'not a month');
+  const decimalText = z.string().refine((s) => parseScaled(s) !== null, 'not a non-negative decimal number');
+  const ratioText = decimalText.refine((s) => {
+    const d = parseScaled(s);
+    return d !== null && d.units <= d.scale;
+  }, 'must be between 0 and 1');
+  const yuanText = z.string().refine((s) => parseYuanToFen(s) !== null, 'not a yuan amount with at most two decimals');
+  const months = z.number().int().min(0).max(1200);
+  const source = z.string().min(1, 'a source citation is required');
 
-function entry<V extends z.ZodType, U extends string>(value: V, unit: U) {
-  return z.strictObject({
-    from: isoDate,
-    value,
-    unit: z.literal(unit),
+  function entry<V extends z.ZodType, U extends string>(value: V, unit: U) {
+    return z.strictObject({
+      from: isoDate,
+      value,
+      unit: z.literal(unit),
+      source,
+      provisional: z.boolean(),
+      /** A choice made where the notice is silent (policy-rules.md "[convention]"). */
+      convention: z.boolean().optional(),
+      note: z.string().optional(),
+    });
+  }
+
+  function series<E extends z.ZodType<{ from: string }>>(e: E) {
+    return z
+      .array(e)
+      .min(1, 'at least one dated value is required')
+      .superRefine((list, ctx) => {
+        for (let i = 1; i < list.length; i++) {
+          if (list[i - 1]!.from >= list[i]!.from) {
+            ctx.addIssue({ code: 'custom', path: [i, 'from'], message: 'dates must be strictly increasing' });
+          }
+        }
+      });
+  }
+
+  const wageRow = z.strictObject({
+    year: z.number().int().min(1950).max(2199),
+    value: yuanText,
+    unit: z.literal('CNY/month'),
     source,
     provisional: z.boolean(),
-    /** A choice made where the notice is silent (policy-rules.md "[convention]"). */
-    convention: z.boolean().optional(),
     note: z.string().optional(),
   });
-}
 
-function series<E extends z.ZodType<{ from: string }>>(e: E) {
-  return z
-    .array(e)
-    .min(1, 'at least one dated value is required')
-    .superRefine((list, ctx) => {
-      for (let i = 1; i < list.length; i++) {
-        if (list[i - 1]!.from >= list[i]!.from) {
-          ctx.addIssue({ code: 'custom', path: [i, 'from'], message: 'dates must be strictly increasing' });
-        }
-      }
+  const wageRows = z.array(wageRow).superRefine((rows, ctx) => {
+    const seen = new Set<number>();
+    rows.forEach((r, i) => {
+      if (seen.has(r.year)) ctx.addIssue({ code: 'custom', path: [i, 'year'], message: `wage year ${r.year} appears twice` });
+      seen.add(r.year);
     });
+  });
+
+  const retirementCategory = z.strictObject({
+    originalAgeYears: z.number().int().min(40).max(70),
+    /** S: the first birth month whose retirement is delayed. */
+    firstDelayedBirth: yearMonth,
+    /** Birth months per extra month of delay. */
+    stepBirthMonths: z.number().int().min(1).max(24),
+    capMonths: months,
+  });
+
+  return z.strictObject({
+    format: z.literal(PARAMETER_SET_FORMAT),
+    /** The version id every determination records. */
+    version: z.string().min(1).max(100),
+    title: z.string().min(1),
+    issuedBy: z.string().min(1),
+    issued: isoDate,
+    fixed: z.strictObject({
+      militaryInsuranceLawDate: series(entry(isoDate, 'date')),
+      socialInsuranceLawDate: series(entry(isoDate, 'date')),
+      applicationDeadline: series(entry(isoDate, 'date')),
+      noticeDate: series(entry(isoDate, 'date')),
+      extensionCapMonths: series(entry(months, 'months')),
+      baseWageShare: series(entry(ratioText, 'ratio')),
+    }),
+    conventions: z.strictObject({
+      militaryMonthsCounting: series(entry(z.literal('month-diff'), 'convention')),
+      baseRounding: series(entry(z.enum(['fen-half-up', 'yuan-half-up']), 'convention')),
+      amountRounding: series(entry(z.enum(['total', 'monthly']), 'convention')),
+      wageYear: series(entry(z.literal('as-of-year-minus-1'), 'convention')),
+    }),
+    rates: z.strictObject({
+      pension: z.strictObject({ unit: series(entry(ratioText, 'ratio')), individual: series(entry(ratioText, 'ratio')) }),
+      medical: z.strictObject({ unit: series(entry(ratioText, 'ratio')), individual: series(entry(ratioText, 'ratio')) }),
+    }),
+    wages: z.strictObject({
+      /** Average monthly employee wage of the region, by wage year. */
+      region: wageRows,
+      /** Rows of a 盟市 (keyed by its code) override the region's row of the same year. */
+      leagues: z.record(
+        z.string().refine((code) => LEAGUES.some((l) => l.code === code), 'not a 盟市 code of the region'),
+        wageRows,
+      ),
+    }),
+    medicalRequiredMonths: z.strictObject({
+      male: series(entry(months, 'months')),
+      female: series(entry(months, 'months')),
+    }),
+    /** RA-2024: keyed by birth month, so it applies at every as-of date (`from` is informational). */
+    retirement: z.strictObject({
+      from: isoDate,
+      source,
+      provisional: z.boolean(),
+      unit: z.literal('months'),
+      male: retirementCategory,
+      femaleCadre: retirementCategory,
+      femaleWorker: retirementCategory,
+    }),
+    /** RA-2024 第二条: by the calendar year of the retirement month. */
+    minimumPensionMonths: z.strictObject({
+      from: isoDate,
+      source,
+      provisional: z.boolean(),
+      unit: z.literal('months'),
+      baseMonths: months,
+      firstRaisedYear: z.number().int().min(1950).max(2199),
+      stepMonthsPerYear: months,
+      capMonths: months,
+    }),
+  });
 }
 
-const wageRow = z.strictObject({
-  year: z.number().int().min(1950).max(2199),
-  value: yuanText,
-  unit: z.literal('CNY/month'),
-  source,
-  provisional: z.boolean(),
-  note: z.string().optional(),
-});
+let parameterSetSchemaBuilt: ReturnType<typeof buildParameterSetSchema> | undefined;
 
-const wageRows = z.array(wageRow).superRefine((rows, ctx) => {
-  const seen = new Set<number>();
-  rows.forEach((r, i) => {
-    if (seen.has(r.year)) ctx.addIssue({ code: 'custom', path: [i, 'year'], message: `wage year ${r.year} appears twice` });
-    seen.add(r.year);
-  });
-});
+/** The schema of a parameter document (built once, on first use). */
+export function parameterSetSchema(): ReturnType<typeof buildParameterSetSchema> {
+  return (parameterSetSchemaBuilt ??= buildParameterSetSchema());
+}
 
-const retirementCategory = z.strictObject({
-  originalAgeYears: z.number().int().min(40).max(70),
-  /** S: the first birth month whose retirement is delayed. */
-  firstDelayedBirth: yearMonth,
-  /** Birth months per extra month of delay. */
-  stepBirthMonths: z.number().int().min(1).max(24),
-  capMonths: months,
-});
-
-export const parameterSetSchema = z.strictObject({
-  format: z.literal(PARAMETER_SET_FORMAT),
-  /** The version id every determination records. */
-  version: z.string().min(1).max(100),
-  title: z.string().min(1),
-  issuedBy: z.string().min(1),
-  issued: isoDate,
-  fixed: z.strictObject({
-    militaryInsuranceLawDate: series(entry(isoDate, 'date')),
-    socialInsuranceLawDate: series(entry(isoDate, 'date')),
-    applicationDeadline: series(entry(isoDate, 'date')),
-    noticeDate: series(entry(isoDate, 'date')),
-    extensionCapMonths: series(entry(months, 'months')),
-    baseWageShare: series(entry(ratioText, 'ratio')),
-  }),
-  conventions: z.strictObject({
-    militaryMonthsCounting: series(entry(z.literal('month-diff'), 'convention')),
-    baseRounding: series(entry(z.enum(['fen-half-up', 'yuan-half-up']), 'convention')),
-    amountRounding: series(entry(z.enum(['total', 'monthly']), 'convention')),
-    wageYear: series(entry(z.literal('as-of-year-minus-1'), 'convention')),
-  }),
-  rates: z.strictObject({
-    pension: z.strictObject({ unit: series(entry(ratioText, 'ratio')), individual: series(entry(ratioText, 'ratio')) }),
-    medical: z.strictObject({ unit: series(entry(ratioText, 'ratio')), individual: series(entry(ratioText, 'ratio')) }),
-  }),
-  wages: z.strictObject({
-    /** Average monthly employee wage of the region, by wage year. */
-    region: wageRows,
-    /** Rows of a 盟市 (keyed by its code) override the region's row of the same year. */
-    leagues: z.record(
-      z.string().refine((code) => LEAGUES.some((l) => l.code === code), 'not a 盟市 code of the region'),
-      wageRows,
-    ),
-  }),
-  medicalRequiredMonths: z.strictObject({
-    male: series(entry(months, 'months')),
-    female: series(entry(months, 'months')),
-  }),
-  /** RA-2024: keyed by birth month, so it applies at every as-of date (`from` is informational). */
-  retirement: z.strictObject({
-    from: isoDate,
-    source,
-    provisional: z.boolean(),
-    unit: z.literal('months'),
-    male: retirementCategory,
-    femaleCadre: retirementCategory,
-    femaleWorker: retirementCategory,
-  }),
-  /** RA-2024 第二条: by the calendar year of the retirement month. */
-  minimumPensionMonths: z.strictObject({
-    from: isoDate,
-    source,
-    provisional: z.boolean(),
-    unit: z.literal('months'),
-    baseMonths: months,
-    firstRaisedYear: z.number().int().min(1950).max(2199),
-    stepMonthsPerYear: months,
-    capMonths: months,
-  }),
-});
-
-export type ParameterSet = z.output<typeof parameterSetSchema>;
+export type ParameterSet = z.output<ReturnType<typeof buildParameterSetSchema>>;
 
 /** Validates an untrusted parameter document; throws `invalid-parameters` listing every problem. */
 export function parseParameterSet(input: unknown): ParameterSet {
-  const r = parameterSetSchema.safeParse(input);
+  const r = parameterSetSchema().safeParse(input);
   if (!r.success) {
     const problems = r.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
     throw new JiexuError('invalid-parameters', `invalid parameter set: ${problems.length} problem(s)`, { problems });
@@ -479,7 +490,19 @@ export const DEFAULT_PARAMETERS_DOCUMENT = {
     stepMonthsPerYear: 6,
     capMonths: 240,
   },
-} as const;
+} satisfies ParameterSet;
 
-/** The default pack, validated. */
-export const DEFAULT_PARAMETERS: ParameterSet = parseParameterSet(DEFAULT_PARAMETERS_DOCUMENT);
+/**
+ * The default pack. The program's own document is typed as a parameter set and checked against the
+ * schema by the tests (tests/domain/parameters.test.ts), so it is not parsed again at every start;
+ * frozen so that no caller can change it for the next one.
+ */
+export const DEFAULT_PARAMETERS: ParameterSet = deepFreeze(DEFAULT_PARAMETERS_DOCUMENT);
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -32,43 +32,47 @@ function pathArray(path: string): (string | number)[] {
   return out;
 }
 
-export const caseFactsSchema = z
-  .strictObject({
-    asOf: dateField,
-    applicationDate: dateField,
-    person: z.strictObject({
-      idNumber: z.string().trim().min(1, 'required').max(32, 'too long for an ID number'),
-      femaleCategory: z.enum(['cadre', 'worker']).nullable().default(null),
+// Built on first use (z.lazy), as are the other schemas of src/shared: building a zod schema is far
+// slower than parsing with it, and a tablet opening its first screen needs none of them yet.
+export const caseFactsSchema = z.lazy(() =>
+  z
+    .strictObject({
+      asOf: dateField,
+      applicationDate: dateField,
+      person: z.strictObject({
+        idNumber: z.string().trim().min(1, 'required').max(32, 'too long for an ID number'),
+        femaleCategory: z.enum(['cadre', 'worker']).nullable().default(null),
+      }),
+      service: z.strictObject({
+        enlistment: dateField,
+        discharge: dateField,
+        militarySubsidyReceived: z.boolean(),
+      }),
+      placement: z.strictObject({
+        countyCode,
+        unitExists: z.boolean(),
+        unitCanPay: z.boolean(),
+        superiorExists: z.boolean(),
+        superiorCanPay: z.boolean(),
+      }),
+      pension: z.strictObject({
+        insuredAtEnlistment: z.boolean(),
+        firstInsured: dateField.nullable().default(null),
+        periods: z.array(period).max(200, 'at most 200 periods'),
+        agencyGapMonths: z.number().int('expected a whole number of months').min(0, 'must not be negative').max(1200, 'at most 1200 months').nullable().default(null),
+      }),
+      medical: z.strictObject({
+        periods: z.array(period).max(200, 'at most 200 periods'),
+      }),
+      assistance: z.strictObject({
+        dibao: z.boolean(),
+        tekun: z.boolean(),
+      }),
+    })
+    .superRefine((facts, ctx) => {
+      for (const p of crossFieldProblems(facts)) ctx.addIssue({ code: 'custom', message: p.message, path: pathArray(p.path) });
     }),
-    service: z.strictObject({
-      enlistment: dateField,
-      discharge: dateField,
-      militarySubsidyReceived: z.boolean(),
-    }),
-    placement: z.strictObject({
-      countyCode,
-      unitExists: z.boolean(),
-      unitCanPay: z.boolean(),
-      superiorExists: z.boolean(),
-      superiorCanPay: z.boolean(),
-    }),
-    pension: z.strictObject({
-      insuredAtEnlistment: z.boolean(),
-      firstInsured: dateField.nullable().default(null),
-      periods: z.array(period).max(200, 'at most 200 periods'),
-      agencyGapMonths: z.number().int('expected a whole number of months').min(0, 'must not be negative').max(1200, 'at most 1200 months').nullable().default(null),
-    }),
-    medical: z.strictObject({
-      periods: z.array(period).max(200, 'at most 200 periods'),
-    }),
-    assistance: z.strictObject({
-      dibao: z.boolean(),
-      tekun: z.boolean(),
-    }),
-  })
-  .superRefine((facts, ctx) => {
-    for (const p of crossFieldProblems(facts)) ctx.addIssue({ code: 'custom', message: p.message, path: pathArray(p.path) });
-  });
+);
 
 /** What a client may send: optional-with-default fields may be left out. */
 export type CaseFactsInput = z.input<typeof caseFactsSchema>;

@@ -12,121 +12,129 @@ const rate = z.string().regex(/^\d+(\.\d+)?$/, 'expected a decimal rate');
 const months = z.number().int().min(0);
 const unitPayer = z.enum(['unit', 'superior', 'fiscal']);
 
-export const parameterUseSchema = z.object({
-  name: z.string(),
-  value: z.union([z.string(), z.number()]),
-  unit: z.string(),
-  from: z.string(),
-  source: z.string(),
-  provisional: z.boolean(),
-  convention: z.boolean().optional(),
-});
+export const parameterUseSchema = z.lazy(() =>
+  z.object({
+    name: z.string(),
+    value: z.union([z.string(), z.number()]),
+    unit: z.string(),
+    from: z.string(),
+    source: z.string(),
+    provisional: z.boolean(),
+    convention: z.boolean().optional(),
+  }),
+);
 
-export const warningSchema = z.object({
-  code: z.enum([
-    'period-overlaps-service',
-    'periods-overlap',
-    'gap-estimated',
-    'provisional-parameter',
-    'application-late',
-    'application-before-notice',
-    'still-short-after-payment',
-    'medical-months-exceed-military',
-    'medical-unit-share-uncovered',
-    'payer-confirmation-required',
-  ]),
-  rule: ruleId,
-  parameter: z.string().optional(),
-  scheme: z.enum(['pension', 'medical']).optional(),
-  months: z.number().int().optional(),
-  date: z.string().optional(),
-});
+export const warningSchema = z.lazy(() =>
+  z.object({
+    code: z.enum([
+      'period-overlaps-service',
+      'periods-overlap',
+      'gap-estimated',
+      'provisional-parameter',
+      'application-late',
+      'application-before-notice',
+      'still-short-after-payment',
+      'medical-months-exceed-military',
+      'medical-unit-share-uncovered',
+      'payer-confirmation-required',
+    ]),
+    rule: ruleId,
+    parameter: z.string().optional(),
+    scheme: z.enum(['pension', 'medical']).optional(),
+    months: z.number().int().optional(),
+    date: z.string().optional(),
+  }),
+);
 
-export const traceStepSchema = z.object({
-  rule: ruleId,
-  paragraph: z.string(),
-  step: z.string(),
-  inputs: z.record(z.string(), z.unknown()),
-  result: z.record(z.string(), z.unknown()),
-  parameters: z.array(parameterUseSchema),
-});
+export const traceStepSchema = z.lazy(() =>
+  z.object({
+    rule: ruleId,
+    paragraph: z.string(),
+    step: z.string(),
+    inputs: z.record(z.string(), z.unknown()),
+    result: z.record(z.string(), z.unknown()),
+    parameters: z.array(parameterUseSchema),
+  }),
+);
 
-export const determinationSchema = z.object({
-  inScope: z.boolean(),
-  outOfScopeReasons: z.array(z.enum(['invalid-id-number', 'bad-service-dates', 'post-2012-without-subsidy'])),
-  identity: z
-    .object({
-      idNumber: z.string().regex(/^\d{17}[\dX]$/),
-      sex: z.enum(['male', 'female']),
-      birth: month,
-      upgradedFrom15: z.boolean(),
-    })
-    .nullable(),
-  idNumberProblem: z.enum(['length', 'characters', 'birth-date', 'checksum']).nullable(),
-  regime: z.enum(['deemed', 'combined']).nullable(),
-  militaryMonths: months.nullable(),
-  applicationLate: z.boolean().nullable(),
-  routing: z.enum(['unit', 'superior', 'department']).nullable(),
-  retirement: z
-    .object({
-      category: z.enum(['male', 'female-cadre', 'female-worker']),
-      delayMonths: months,
-      ageMonths: months,
-      month,
-      reached: z.boolean(),
-      minimumPensionMonths: months,
-    })
-    .nullable(),
-  pension: z
-    .object({
-      firstInsured: month,
-      firstInsuredSource: z.enum(['enlistment', 'recorded']),
-      paidMonths: months,
-      gapMonths: months,
-      gapSource: z.enum(['estimate', 'agency']),
-      estimatedGapMonths: months,
-      backPayMonths: months,
-      baseMonthly: money,
-      unitRate: rate,
-      individualRate: rate,
-      unitAmount: money,
-      individualAmount: money,
-      lateFee: money,
-      unitPayer,
-      individualSubsidyEligible: z.boolean(),
-      timing: z.literal('on-approval'),
-      cumulativeMonths: months,
-      shortfallMonths: months,
-      extensionMonths: months,
-      oneTimeMonths: months,
-    })
-    .nullable(),
-  medical: z
-    .object({
-      paidMonths: months,
-      countedMonths: months,
-      requiredMonths: months,
-      shortfallMonths: months,
-      timing: z.literal('at-retirement'),
-      payableNow: z.boolean(),
-      baseMonthly: money.nullable(),
-      unitRate: rate.nullable(),
-      individualRate: rate.nullable(),
-      unitAmount: money.nullable(),
-      individualAmount: money.nullable(),
-      unitPayer,
-      fiscalMonths: months,
-      uncoveredUnitMonths: months,
-      uncoveredUnitAmount: money,
-    })
-    .nullable(),
-  provisional: z.array(z.string()),
-  warnings: z.array(warningSchema),
-  trace: z.array(traceStepSchema),
-  asOf: month,
-  parametersVersion: z.string().min(1),
-  rulesVersion: z.string().min(1),
-});
+export const determinationSchema = z.lazy(() =>
+  z.object({
+    inScope: z.boolean(),
+    outOfScopeReasons: z.array(z.enum(['invalid-id-number', 'bad-service-dates', 'post-2012-without-subsidy'])),
+    identity: z
+      .object({
+        idNumber: z.string().regex(/^\d{17}[\dX]$/),
+        sex: z.enum(['male', 'female']),
+        birth: month,
+        upgradedFrom15: z.boolean(),
+      })
+      .nullable(),
+    idNumberProblem: z.enum(['length', 'characters', 'birth-date', 'checksum']).nullable(),
+    regime: z.enum(['deemed', 'combined']).nullable(),
+    militaryMonths: months.nullable(),
+    applicationLate: z.boolean().nullable(),
+    routing: z.enum(['unit', 'superior', 'department']).nullable(),
+    retirement: z
+      .object({
+        category: z.enum(['male', 'female-cadre', 'female-worker']),
+        delayMonths: months,
+        ageMonths: months,
+        month,
+        reached: z.boolean(),
+        minimumPensionMonths: months,
+      })
+      .nullable(),
+    pension: z
+      .object({
+        firstInsured: month,
+        firstInsuredSource: z.enum(['enlistment', 'recorded']),
+        paidMonths: months,
+        gapMonths: months,
+        gapSource: z.enum(['estimate', 'agency']),
+        estimatedGapMonths: months,
+        backPayMonths: months,
+        baseMonthly: money,
+        unitRate: rate,
+        individualRate: rate,
+        unitAmount: money,
+        individualAmount: money,
+        lateFee: money,
+        unitPayer,
+        individualSubsidyEligible: z.boolean(),
+        timing: z.literal('on-approval'),
+        cumulativeMonths: months,
+        shortfallMonths: months,
+        extensionMonths: months,
+        oneTimeMonths: months,
+      })
+      .nullable(),
+    medical: z
+      .object({
+        paidMonths: months,
+        countedMonths: months,
+        requiredMonths: months,
+        shortfallMonths: months,
+        timing: z.literal('at-retirement'),
+        payableNow: z.boolean(),
+        baseMonthly: money.nullable(),
+        unitRate: rate.nullable(),
+        individualRate: rate.nullable(),
+        unitAmount: money.nullable(),
+        individualAmount: money.nullable(),
+        unitPayer,
+        fiscalMonths: months,
+        uncoveredUnitMonths: months,
+        uncoveredUnitAmount: money,
+      })
+      .nullable(),
+    provisional: z.array(z.string()),
+    warnings: z.array(warningSchema),
+    trace: z.array(traceStepSchema),
+    asOf: month,
+    parametersVersion: z.string().min(1),
+    rulesVersion: z.string().min(1),
+  }),
+);
 
 type Assignable<A, B> = [A] extends [B] ? true : false;
 // The schema and the engine's Determination must stay the same type.

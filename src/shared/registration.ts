@@ -14,24 +14,26 @@ const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-export const registrationSchema = z.strictObject({
-  name: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
-  phone: z
-    .string()
-    .trim()
-    .refine((p) => p === '' || MOBILE.test(p) || LANDLINE.test(p), 'expected a mobile number (11 digits starting 13–19) or a landline (0xxx-xxxxxxx)'),
-  address: z.string().trim().max(200, 'at most 200 characters'),
-  dischargeMode: z.enum(DISCHARGE_MODES),
-  unitName: z.string().trim().max(100, 'at most 100 characters'),
-  superiorName: z.string().trim().max(100, 'at most 100 characters'),
-  confirmedBy: z.string().trim().max(100, 'at most 100 characters'),
-  medicalInsuredAtEnlistment: z.boolean(),
-  medicalFirstInsured: z
-    .string()
-    .refine((m) => MONTH.test(m) && tryParseMonth(m) !== null, 'not a month (expected YYYY-MM)')
-    .nullable(),
-  otherInsuranceNote: z.string().trim().max(500, 'at most 500 characters'),
-});
+export const registrationSchema = z.lazy(() =>
+  z.strictObject({
+    name: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
+    phone: z
+      .string()
+      .trim()
+      .refine((p) => p === '' || MOBILE.test(p) || LANDLINE.test(p), 'expected a mobile number (11 digits starting 13–19) or a landline (0xxx-xxxxxxx)'),
+    address: z.string().trim().max(200, 'at most 200 characters'),
+    dischargeMode: z.enum(DISCHARGE_MODES),
+    unitName: z.string().trim().max(100, 'at most 100 characters'),
+    superiorName: z.string().trim().max(100, 'at most 100 characters'),
+    confirmedBy: z.string().trim().max(100, 'at most 100 characters'),
+    medicalInsuredAtEnlistment: z.boolean(),
+    medicalFirstInsured: z
+      .string()
+      .refine((m) => MONTH.test(m) && tryParseMonth(m) !== null, 'not a month (expected YYYY-MM)')
+      .nullable(),
+    otherInsuranceNote: z.string().trim().max(500, 'at most 500 characters'),
+  }),
+);
 
 export type Registration = z.output<typeof registrationSchema>;
 export type RegistrationInput = z.input<typeof registrationSchema>;

@@ -78,20 +78,22 @@ const unitPayer = z.enum(['unit', 'superior', 'fiscal']);
  * The key figures of a tablet's determination, sent instead of the whole determination (the server
  * recomputes that). Comparing the server's digest with the tablet's shows a bug or tampering.
  */
-export const figuresDigestSchema = z.strictObject({
-  parametersVersion: z.string().min(1).max(100),
-  rulesVersion: z.string().min(1).max(100),
-  asOf: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
-  inScope: z.boolean(),
-  militaryMonths: z.number().int().min(0).nullable(),
-  backPayMonths: z.number().int().min(0).nullable(),
-  pensionUnitAmount: money.nullable(),
-  pensionIndividualAmount: money.nullable(),
-  pensionUnitPayer: unitPayer.nullable(),
-  medicalUnitAmount: money.nullable(),
-  medicalIndividualAmount: money.nullable(),
-  medicalUnitPayer: unitPayer.nullable(),
-});
+export const figuresDigestSchema = z.lazy(() =>
+  z.strictObject({
+    parametersVersion: z.string().min(1).max(100),
+    rulesVersion: z.string().min(1).max(100),
+    asOf: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
+    inScope: z.boolean(),
+    militaryMonths: z.number().int().min(0).nullable(),
+    backPayMonths: z.number().int().min(0).nullable(),
+    pensionUnitAmount: money.nullable(),
+    pensionIndividualAmount: money.nullable(),
+    pensionUnitPayer: unitPayer.nullable(),
+    medicalUnitAmount: money.nullable(),
+    medicalIndividualAmount: money.nullable(),
+    medicalUnitPayer: unitPayer.nullable(),
+  }),
+);
 export type FiguresDigest = z.output<typeof figuresDigestSchema>;
 
 /** The digest of a determination: the same function on tablet and server. */
@@ -114,7 +116,8 @@ export function figuresOf(d: Determination): FiguresDigest {
 
 /** Names of the figures that differ between two digests (empty when they agree). */
 export function differingFigures(a: FiguresDigest, b: FiguresDigest): (keyof FiguresDigest)[] {
-  return (Object.keys(figuresDigestSchema.shape) as (keyof FiguresDigest)[]).filter((k) => a[k] !== b[k]);
+  const names = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof FiguresDigest)[]);
+  return [...names].filter((k) => a[k] !== b[k]);
 }
 
 // --- push ----------------------------------------------------------------------------------------
@@ -129,36 +132,38 @@ export const CASE_STATUSES = ['registered', 'withdrawn'] as const;
 export type WireCaseStatus = (typeof CASE_STATUSES)[number];
 
 /** One outbox mutation on the wire: the whole case state after the change, facts still untrusted. */
-export const wireMutationSchema = z
-  .strictObject({
-    seq,
-    mutationId: uuid,
-    kind: z.enum(MUTATION_KINDS),
-    caseId: uuid,
-    revision: z.number().int().min(1),
-    baseRevision: z.number().int().min(1).nullable(),
-    at: isoInstant,
-    clerk: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
-    /**
-     * The clerk's county user name, from his online sign-in on this tablet; absent from tablets of the
-     * previous version and for a name picked without signing in. The server checks it against its
-     * accounts and flags, never refuses, a case whose account it cannot verify.
-     */
-    account: z.string().min(1, 'empty: leave it out instead').max(64, 'at most 64 characters').nullish(),
-    caseNumber: z.string().regex(/^\d{6}-[0-9A-Z]{8}-\d{5,}$/, 'expected COUNTY-DEVICE-NUMBER, e.g. 150102-K7Q2MX3B-00012'),
-    status: z.enum(CASE_STATUSES),
-    /** Checked by the server with parseCaseFacts: untrusted until then. */
-    facts: z.unknown(),
-    /** Checked by the server with parseRegistration: untrusted until then. */
-    registration: z.unknown(),
-    figures: figuresDigestSchema,
-  })
-  .superRefine((m, ctx) => {
-    if (m.kind === 'case.create' && m.baseRevision !== null) ctx.addIssue({ code: 'custom', path: ['baseRevision'], message: 'must be null for case.create' });
-    if (m.kind !== 'case.create' && m.baseRevision === null) ctx.addIssue({ code: 'custom', path: ['baseRevision'], message: `required for ${m.kind}` });
-    if (m.baseRevision !== null && m.revision <= m.baseRevision) ctx.addIssue({ code: 'custom', path: ['revision'], message: 'must be greater than baseRevision' });
-    if (m.kind === 'case.withdraw' && m.status !== 'withdrawn') ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be "withdrawn" for case.withdraw' });
-  });
+export const wireMutationSchema = z.lazy(() =>
+  z
+    .strictObject({
+      seq,
+      mutationId: uuid,
+      kind: z.enum(MUTATION_KINDS),
+      caseId: uuid,
+      revision: z.number().int().min(1),
+      baseRevision: z.number().int().min(1).nullable(),
+      at: isoInstant,
+      clerk: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
+      /**
+       * The clerk's county user name, from his online sign-in on this tablet; absent from tablets of the
+       * previous version and for a name picked without signing in. The server checks it against its
+       * accounts and flags, never refuses, a case whose account it cannot verify.
+       */
+      account: z.string().min(1, 'empty: leave it out instead').max(64, 'at most 64 characters').nullish(),
+      caseNumber: z.string().regex(/^\d{6}-[0-9A-Z]{8}-\d{5,}$/, 'expected COUNTY-DEVICE-NUMBER, e.g. 150102-K7Q2MX3B-00012'),
+      status: z.enum(CASE_STATUSES),
+      /** Checked by the server with parseCaseFacts: untrusted until then. */
+      facts: z.unknown(),
+      /** Checked by the server with parseRegistration: untrusted until then. */
+      registration: z.unknown(),
+      figures: figuresDigestSchema,
+    })
+    .superRefine((m, ctx) => {
+      if (m.kind === 'case.create' && m.baseRevision !== null) ctx.addIssue({ code: 'custom', path: ['baseRevision'], message: 'must be null for case.create' });
+      if (m.kind !== 'case.create' && m.baseRevision === null) ctx.addIssue({ code: 'custom', path: ['baseRevision'], message: `required for ${m.kind}` });
+      if (m.baseRevision !== null && m.revision <= m.baseRevision) ctx.addIssue({ code: 'custom', path: ['revision'], message: 'must be greater than baseRevision' });
+      if (m.kind === 'case.withdraw' && m.status !== 'withdrawn') ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be "withdrawn" for case.withdraw' });
+    }),
+);
 export type WireMutation = z.output<typeof wireMutationSchema>;
 
 const envelope = {
@@ -168,145 +173,165 @@ const envelope = {
   deviceId: deviceIdSchema,
 };
 
-export const pushRequestSchema = z
-  .strictObject({
-    ...envelope,
-    clientTime: isoInstant,
-    batch: z.array(wireMutationSchema).min(1, 'a batch has at least one mutation').max(MAX_BATCH, `at most ${MAX_BATCH} mutations`),
-  })
-  .superRefine((r, ctx) => {
-    r.batch.forEach((m, i) => {
-      if (i > 0 && m.seq !== r.batch[i - 1]!.seq + 1) {
-        ctx.addIssue({ code: 'custom', path: ['batch', i, 'seq'], message: `expected ${r.batch[i - 1]!.seq + 1}: a batch is consecutive sequence numbers in order` });
-      }
-    });
-  });
+export const pushRequestSchema = z.lazy(() =>
+  z
+    .strictObject({
+      ...envelope,
+      clientTime: isoInstant,
+      batch: z.array(wireMutationSchema).min(1, 'a batch has at least one mutation').max(MAX_BATCH, `at most ${MAX_BATCH} mutations`),
+    })
+    .superRefine((r, ctx) => {
+      r.batch.forEach((m, i) => {
+        if (i > 0 && m.seq !== r.batch[i - 1]!.seq + 1) {
+          ctx.addIssue({ code: 'custom', path: ['batch', i, 'seq'], message: `expected ${r.batch[i - 1]!.seq + 1}: a batch is consecutive sequence numbers in order` });
+        }
+      });
+    }),
+);
 export type PushRequest = z.output<typeof pushRequestSchema>;
 
 export const MUTATION_OUTCOMES = ['applied', 'duplicate', 'conflict'] as const;
 export type MutationOutcome = (typeof MUTATION_OUTCOMES)[number];
 
-export const mutationResultSchema = z.object({
-  seq,
-  mutationId: uuid,
-  caseId: uuid,
-  /** applied: stored as the case's current version; duplicate: received before, not applied again; conflict: kept beside the county's version. */
-  outcome: z.enum(MUTATION_OUTCOMES),
-  /** The case's revision on the server after this mutation. */
-  serverRevision: z.number().int().min(1),
-  conflict: z.boolean(),
-  possibleDuplicate: z.boolean(),
-  figuresDiffer: z.boolean(),
-});
+export const mutationResultSchema = z.lazy(() =>
+  z.object({
+    seq,
+    mutationId: uuid,
+    caseId: uuid,
+    /** applied: stored as the case's current version; duplicate: received before, not applied again; conflict: kept beside the county's version. */
+    outcome: z.enum(MUTATION_OUTCOMES),
+    /** The case's revision on the server after this mutation. */
+    serverRevision: z.number().int().min(1),
+    conflict: z.boolean(),
+    possibleDuplicate: z.boolean(),
+    figuresDiffer: z.boolean(),
+  }),
+);
 export type MutationResult = z.output<typeof mutationResultSchema>;
 
-export const pushResponseSchema = z.object({
-  protocol: z.literal(PROTOCOL_VERSION),
-  /** Every mutation of this device up to and including this seq is on the server: remove them. */
-  ackedThroughSeq: z.number().int().min(0),
-  serverTime: isoInstant,
-  /** Present when the device clock is off by more than CLOCK_SKEW_LIMIT_MS: device minus server. */
-  clockSkewMs: z.number().int().optional(),
-  results: z.array(mutationResultSchema),
-});
+export const pushResponseSchema = z.lazy(() =>
+  z.object({
+    protocol: z.literal(PROTOCOL_VERSION),
+    /** Every mutation of this device up to and including this seq is on the server: remove them. */
+    ackedThroughSeq: z.number().int().min(0),
+    serverTime: isoInstant,
+    /** Present when the device clock is off by more than CLOCK_SKEW_LIMIT_MS: device minus server. */
+    clockSkewMs: z.number().int().optional(),
+    results: z.array(mutationResultSchema),
+  }),
+);
 export type PushResponse = z.output<typeof pushResponseSchema>;
 
 // --- pull ----------------------------------------------------------------------------------------
 
-export const pullRequestSchema = z.strictObject({
-  ...envelope,
-  /** Opaque; null for the first pull. */
-  cursor: z.string().max(100).nullable(),
-  clientTime: isoInstant.optional(),
-});
+export const pullRequestSchema = z.lazy(() =>
+  z.strictObject({
+    ...envelope,
+    /** Opaque; null for the first pull. */
+    cursor: z.string().max(100).nullable(),
+    clientTime: isoInstant.optional(),
+  }),
+);
 export type PullRequest = z.output<typeof pullRequestSchema>;
 
-export const clerkPublicSchema = z.object({
-  username: z.string(),
-  displayName: z.string(),
-  townshipCode: z.string().nullable(),
-  active: z.boolean(),
-});
+export const clerkPublicSchema = z.lazy(() =>
+  z.object({
+    username: z.string(),
+    displayName: z.string(),
+    townshipCode: z.string().nullable(),
+    active: z.boolean(),
+  }),
+);
 export type ClerkPublic = z.output<typeof clerkPublicSchema>;
 
 export const COUNTY_STATUSES = ['received', 'correction-requested'] as const;
 export type CountyStatus = (typeof COUNTY_STATUSES)[number];
 
 /** A change made at the county to one of this township's cases. */
-export const caseUpdateSchema = z.object({
-  caseId: uuid,
-  caseNumber: z.string(),
-  /** The case's revision on the server: the base of the tablet's next change. */
-  serverRevision: z.number().int().min(1),
-  status: z.enum(CASE_STATUSES),
-  countyStatus: z.enum(COUNTY_STATUSES),
-  /** What the county asks the window to correct (退回补正), or null. */
-  correctionRequest: z.string().nullable(),
-  conflict: z.boolean(),
-  /**
-   * The case is linked to another of the same ID number, for the county to decide. Also sent alone
-   * when only this changed (the revision stays): the county moved a link. Absent from older servers.
-   */
-  possibleDuplicate: z.boolean().optional(),
-  /** The case as the county now holds it: what the tablet adopts when it has no change of its own. */
-  facts: z.unknown(),
-  registration: z.unknown(),
-  at: isoInstant,
-});
+export const caseUpdateSchema = z.lazy(() =>
+  z.object({
+    caseId: uuid,
+    caseNumber: z.string(),
+    /** The case's revision on the server: the base of the tablet's next change. */
+    serverRevision: z.number().int().min(1),
+    status: z.enum(CASE_STATUSES),
+    countyStatus: z.enum(COUNTY_STATUSES),
+    /** What the county asks the window to correct (退回补正), or null. */
+    correctionRequest: z.string().nullable(),
+    conflict: z.boolean(),
+    /**
+     * The case is linked to another of the same ID number, for the county to decide. Also sent alone
+     * when only this changed (the revision stays): the county moved a link. Absent from older servers.
+     */
+    possibleDuplicate: z.boolean().optional(),
+    /** The case as the county now holds it: what the tablet adopts when it has no change of its own. */
+    facts: z.unknown(),
+    registration: z.unknown(),
+    at: isoInstant,
+  }),
+);
 export type CaseUpdate = z.output<typeof caseUpdateSchema>;
 
-export const pullResponseSchema = z.object({
-  protocol: z.literal(PROTOCOL_VERSION),
-  cursor: z.string(),
-  /** More changes wait: pull again with the new cursor. */
-  more: z.boolean(),
-  serverTime: isoInstant,
-  clockSkewMs: z.number().int().optional(),
-  township: z.object({ code: z.string(), name: z.string() }),
-  countyListVersion: z.string(),
-  /** Parameter set documents, validated by the tablet with parseParameterSet before use. */
-  parameterSets: z.array(z.object({ version: z.string(), publishedAt: isoInstant, document: z.unknown() })),
-  clerks: z.array(clerkPublicSchema),
-  caseUpdates: z.array(caseUpdateSchema),
-});
+export const pullResponseSchema = z.lazy(() =>
+  z.object({
+    protocol: z.literal(PROTOCOL_VERSION),
+    cursor: z.string(),
+    /** More changes wait: pull again with the new cursor. */
+    more: z.boolean(),
+    serverTime: isoInstant,
+    clockSkewMs: z.number().int().optional(),
+    township: z.object({ code: z.string(), name: z.string() }),
+    countyListVersion: z.string(),
+    /** Parameter set documents, validated by the tablet with parseParameterSet before use. */
+    parameterSets: z.array(z.object({ version: z.string(), publishedAt: isoInstant, document: z.unknown() })),
+    clerks: z.array(clerkPublicSchema),
+    caseUpdates: z.array(caseUpdateSchema),
+  }),
+);
 export type PullResponse = z.output<typeof pullResponseSchema>;
 
 // --- enrolment -----------------------------------------------------------------------------------
 
-export const enrolRequestSchema = z.strictObject({
-  protocol: z.literal(PROTOCOL_VERSION),
-  appVersion: z.string().min(1).max(50),
-  code: z.string().trim().min(1, 'required').max(40),
-  deviceId: deviceIdSchema,
-});
+export const enrolRequestSchema = z.lazy(() =>
+  z.strictObject({
+    protocol: z.literal(PROTOCOL_VERSION),
+    appVersion: z.string().min(1).max(50),
+    code: z.string().trim().min(1, 'required').max(40),
+    deviceId: deviceIdSchema,
+  }),
+);
 export type EnrolRequest = z.output<typeof enrolRequestSchema>;
 
-export const enrolResponseSchema = z.object({
-  protocol: z.literal(PROTOCOL_VERSION),
-  deviceId: deviceIdSchema,
-  /** The device's bearer credential: shown once, stored only as a hash on the server. */
-  credential: z.string().min(20),
-  township: z.object({ code: z.string(), name: z.string() }),
-  serverTime: isoInstant,
-});
+export const enrolResponseSchema = z.lazy(() =>
+  z.object({
+    protocol: z.literal(PROTOCOL_VERSION),
+    deviceId: deviceIdSchema,
+    /** The device's bearer credential: shown once, stored only as a hash on the server. */
+    credential: z.string().min(20),
+    township: z.object({ code: z.string(), name: z.string() }),
+    serverTime: isoInstant,
+  }),
+);
 export type EnrolResponse = z.output<typeof enrolResponseSchema>;
 
 // --- errors --------------------------------------------------------------------------------------
 
-export const syncErrorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    /** For `sequence-gap`: the seq the server expects next. */
-    expectedSeq: z.number().int().optional(),
-    /** For `invalid-batch` / `invalid-request`: one per field. */
-    problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    /** For `protocol-mismatch` / `schema-mismatch`: what the server speaks. */
-    supported: z.array(z.number().int()).optional(),
-    /** For `too-many-attempts` (429): when the same request may be tried again (also the Retry-After header). */
-    retryAfterSeconds: z.number().int().min(0).optional(),
+export const syncErrorBodySchema = z.lazy(() =>
+  z.object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      /** For `sequence-gap`: the seq the server expects next. */
+      expectedSeq: z.number().int().optional(),
+      /** For `invalid-batch` / `invalid-request`: one per field. */
+      problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      /** For `protocol-mismatch` / `schema-mismatch`: what the server speaks. */
+      supported: z.array(z.number().int()).optional(),
+      /** For `too-many-attempts` (429): when the same request may be tried again (also the Retry-After header). */
+      retryAfterSeconds: z.number().int().min(0).optional(),
+    }),
   }),
-});
+);
 export type SyncErrorBody = z.output<typeof syncErrorBodySchema>;
 
 // --- parsing untrusted input ---------------------------------------------------------------------

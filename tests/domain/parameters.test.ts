@@ -16,8 +16,19 @@ function problemsOf(p: unknown): string[] {
 
 describe('the default parameter pack', () => {
   it('is one document that validates against the published schema, with a version id', () => {
-    expect(parameterSetSchema.safeParse(DEFAULT_PARAMETERS).success).toBe(true);
+    expect(parameterSetSchema().safeParse(DEFAULT_PARAMETERS).success).toBe(true);
     expect(DEFAULT_PARAMETERS.version).toMatch(/\S/);
+  });
+
+  it('is used as written: parsing it gives the same document (it is not parsed at each start)', () => {
+    expect(parseParameterSet(DEFAULT_PARAMETERS)).toStrictEqual(JSON.parse(JSON.stringify(DEFAULT_PARAMETERS)));
+  });
+
+  it('cannot be changed by a caller for the next one', () => {
+    expect(() => {
+      (DEFAULT_PARAMETERS.rates.pension.unit[0] as { value: string }).value = '0.5';
+    }).toThrow(TypeError);
+    expect(DEFAULT_PARAMETERS.rates.pension.unit[0]!.value).not.toBe('0.5');
   });
 
   it('survives a trip through JSON (a device stores it and reads it back) with the same determinations', () => {

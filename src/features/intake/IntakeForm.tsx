@@ -1,11 +1,12 @@
 // The intake form: sections on the left (or on top), the live determination beside (or below), an
 // action bar that saves the case. Validation never clears anything: errors are shown on their
 // fields, in Chinese, and listed above the save button; the draft keeps every keystroke.
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
-import { FormProvider, useForm, type FieldErrors } from 'react-hook-form';
+import { lazy, memo, Suspense, useCallback, useEffect, useLayoutEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { FormProvider, useForm, type FieldErrors, type UseFormReturn } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useClerk, useRepositories } from '../../app/providers';
 import { useUnsavedInput } from '../../app/unsaved-input';
+import type { ParameterSet } from '../../domain';
 import type { CaseRecord } from '../../storage';
 import { saveErrorZh } from '../labels';
 import { DeterminationPanel } from './DeterminationPanel';
@@ -118,6 +119,38 @@ function SummaryButton({ store }: { store: ReturnType<typeof createSummaryStore>
   );
 }
 
+type IntakeFormMethods = UseFormReturn<IntakeFormValues, unknown, IntakeSubmission>;
+
+/**
+ * Why the fields and the panel sit behind `memo`: IntakeForm renders again whenever RHF's form state
+ * changes (the first time synchronously, in a layout effect, right after the first mount). `form` is
+ * one object for the form's life, so these skip those renders, and the fields update themselves
+ * through their own subscriptions (useFormState, useWatch). The context they get is taken at their
+ * first render: its methods never change, and nothing below reads `formState` from it.
+ */
+const FormFields = memo(function FormFields({ form, currentCaseId, withdrawn }: { form: IntakeFormMethods; currentCaseId: string | null; withdrawn: boolean }) {
+  return (
+    <FormProvider {...form}>
+      <fieldset className="form-body" disabled={withdrawn}>
+        <IdentitySection currentCaseId={currentCaseId} />
+        <ServiceSection />
+        <PlacementSection />
+        <InsuranceSection />
+        <AssistanceSection />
+        <DatesSection />
+      </fieldset>
+    </FormProvider>
+  );
+});
+
+const FormDetermination = memo(function FormDetermination({ form, params, onSummary }: { form: IntakeFormMethods; params: ParameterSet; onSummary: (line: string) => void }) {
+  return (
+    <FormProvider {...form}>
+      <DeterminationPanel params={params} onSummary={onSummary} />
+    </FormProvider>
+  );
+});
+
 export function IntakeForm({ record, baseline, draft, onSaved, onDiscardDraft, draftDelayMs }: IntakeFormProps) {
   const repos = useRepositories();
   const { clerk } = useClerk();
@@ -205,66 +238,57 @@ export function IntakeForm({ record, baseline, draft, onSaved, onDiscardDraft, d
   };
 
   return (
-    <FormProvider {...form}>
-      <div className="intake-layout">
-        <form className="intake-form" onSubmit={submit} noValidate aria-label={record ? `修改受理记录 ${record.caseNumber}` : '受理登记'}>
-          {draft && (
-            <div className="draft-restored" role="status" data-testid="draft-restored">
-              <p>已恢复上次未保存的填写（草稿保存于 {new Date(draft.savedAt).toLocaleString('zh-CN', { hour12: false })}）。</p>
-              <button type="button" className="button button-quiet" onClick={onDiscardDraft}>
-                放弃草稿，{record ? '恢复已保存的内容' : '重新填写'}
-              </button>
-            </div>
-          )}
-          <fieldset className="form-body" disabled={withdrawn}>
-            <IdentitySection currentCaseId={record?.id ?? null} />
-            <ServiceSection />
-            <PlacementSection />
-            <InsuranceSection />
-            <AssistanceSection />
-            <DatesSection />
-          </fieldset>
+    <div className="intake-layout">
+      <form className="intake-form" onSubmit={submit} noValidate aria-label={record ? `修改受理记录 ${record.caseNumber}` : '受理登记'}>
+        {draft && (
+          <div className="draft-restored" role="status" data-testid="draft-restored">
+            <p>已恢复上次未保存的填写（草稿保存于 {new Date(draft.savedAt).toLocaleString('zh-CN', { hour12: false })}）。</p>
+            <button type="button" className="button button-quiet" onClick={onDiscardDraft}>
+              放弃草稿，{record ? '恢复已保存的内容' : '重新填写'}
+            </button>
+          </div>
+        )}
+        <FormFields form={form} currentCaseId={record?.id ?? null} withdrawn={withdrawn} />
 
-          {!withdrawn && (
-            <div className="action-bar">
-              {errorList.length > 0 && (
-                <div className="error-summary" role="alert" data-testid="error-summary">
-                  <p>
-                    <strong>还有 {errorList.length} 处需要修改</strong>（已填写的内容都已保留）：
-                  </p>
-                  <ul>
-                    {errorList.map((e) => (
-                      <li key={e.path}>
-                        <button type="button" className="link-button" onClick={() => focusField(e.path)}>
-                          {e.message}
-                        </button>
-                      </li>
-                    ))}
-                  </ul>
-                </div>
-              )}
-              {submitError && (
-                <p className="submit-error" role="alert" data-testid="submit-error">
-                  {submitError}
+        {!withdrawn && (
+          <div className="action-bar">
+            {errorList.length > 0 && (
+              <div className="error-summary" role="alert" data-testid="error-summary">
+                <p>
+                  <strong>还有 {errorList.length} 处需要修改</strong>（已填写的内容都已保留）：
                 </p>
-              )}
-              <div className="action-row">
-                <button type="submit" className="button button-primary button-save" disabled={formState.isSubmitting}>
-                  {formState.isSubmitting ? '正在保存…' : record ? '保存修改' : '保存登记'}
-                </button>
-                <DraftStatusLine status={autosave.status} />
+                <ul>
+                  {errorList.map((e) => (
+                    <li key={e.path}>
+                      <button type="button" className="link-button" onClick={() => focusField(e.path)}>
+                        {e.message}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
               </div>
-              <SummaryButton store={summary} />
+            )}
+            {submitError && (
+              <p className="submit-error" role="alert" data-testid="submit-error">
+                {submitError}
+              </p>
+            )}
+            <div className="action-row">
+              <button type="submit" className="button button-primary button-save" disabled={formState.isSubmitting}>
+                {formState.isSubmitting ? '正在保存…' : record ? '保存修改' : '保存登记'}
+              </button>
+              <DraftStatusLine status={autosave.status} />
             </div>
-          )}
-          {record && !withdrawn && (
-            <Suspense fallback={null}>
-              <WithdrawPanel record={record} onWithdrawn={(r) => onSaved(r, 'withdrawn')} beforeWithdraw={autosave.settle} />
-            </Suspense>
-          )}
-        </form>
-        <DeterminationPanel params={repos.parameters} onSummary={onSummary} />
-      </div>
-    </FormProvider>
+            <SummaryButton store={summary} />
+          </div>
+        )}
+        {record && !withdrawn && (
+          <Suspense fallback={null}>
+            <WithdrawPanel record={record} onWithdrawn={(r) => onSaved(r, 'withdrawn')} beforeWithdraw={autosave.settle} />
+          </Suspense>
+        )}
+      </form>
+      <FormDetermination form={form} params={repos.parameters} onSummary={onSummary} />
+    </div>
   );
 }
