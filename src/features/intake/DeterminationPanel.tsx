@@ -9,6 +9,22 @@ import type { IntakeFormValues } from './form-model';
 
 const DeterminationView = lazy(() => import('./DeterminationView'));
 
+/** The deferred key before the first determination: no JSON of the facts is ever empty. */
+const NOT_YET = '';
+
+/**
+ * The panel, following the facts part of the form (typing a name or an address does not re-run the
+ * engine); reports its one-line summary for the action bar.
+ */
+/** What the panel shows until the first determination is ready: the view's chunk or the first run. */
+function Preparing() {
+  return (
+    <p className="det-incomplete" role="status">
+      正在准备测算…（{DISCLAIMER}）
+    </p>
+  );
+}
+
 /**
  * The panel, following the facts part of the form (typing a name or an address does not re-run the
  * engine); reports its one-line summary for the action bar.
@@ -18,32 +34,32 @@ export function DeterminationPanel({ params, onSummary }: { params: ParameterSet
   // The same facts (a blur that only tidies a month, a re-typed character) give the same state object,
   // so the view does not render again.
   const key = JSON.stringify(facts);
-  const deferredKey = useDeferredValue(key);
-  const computed = useMemo(() => panelStateOf(JSON.parse(deferredKey) as IntakeFormValues['facts'], params), [deferredKey, params]);
+  // The first render shows the placeholder: the engine's first run (and building the form's schemas)
+  // happens in a render of its own right after, not inside the first screen's.
+  const deferredKey = useDeferredValue(key, NOT_YET);
+  const computed = useMemo(() => (deferredKey === NOT_YET ? null : panelStateOf(JSON.parse(deferredKey) as IntakeFormValues['facts'], params)), [deferredKey, params]);
   // While a month is half typed, the last complete determination stays, marked as such, instead of
   // the whole panel flickering away and back.
   const [last, setLast] = useState<Determination | null>(null);
-  if (computed.kind === 'determined' && computed.determination !== last) setLast(computed.determination);
-  const state: PanelState = useMemo(
-    () => (computed.kind === 'incomplete' && last ? { kind: 'stale', determination: last, missing: computed.missing } : computed),
+  if (computed?.kind === 'determined' && computed.determination !== last) setLast(computed.determination);
+  const state: PanelState | null = useMemo(
+    () => (computed?.kind === 'incomplete' && last ? { kind: 'stale', determination: last, missing: computed.missing } : computed),
     [computed, last],
   );
-  const line = summaryLine(state);
+  const line = state ? summaryLine(state) : '测算：正在准备…';
   useEffect(() => onSummary?.(line), [onSummary, line]);
   return (
     <aside className="determination" id="determination" aria-labelledby="det-title" data-testid="determination">
       <h2 id="det-title" className="determination-title">
         测算结果
       </h2>
-      <Suspense
-        fallback={
-          <p className="det-incomplete" role="status">
-            正在准备测算…（{DISCLAIMER}）
-          </p>
-        }
-      >
-        <DeterminationView state={state} params={params} />
-      </Suspense>
+      {state ? (
+        <Suspense fallback={<Preparing />}>
+          <DeterminationView state={state} params={params} />
+        </Suspense>
+      ) : (
+        <Preparing />
+      )}
     </aside>
   );
 }
