@@ -2,7 +2,7 @@
 // facts are complete, the engine's refusal (not-in-force …) in Chinese, or what is still missing.
 import { checkIdNumber, evaluate, isJiexuError, messageZh, type Determination, type ParameterSet, type TraceStep, type ValidIdNumber } from '../../domain';
 import { parseCaseFacts } from '../../shared/case';
-import { blankIntakeValues, validateIntake, toFactsInput, type IntakeFormValues } from './form-model';
+import { blankIntakeValues, factsProblems, toFactsInput, type IntakeFormValues } from './form-model';
 
 export type PanelState =
   | { kind: 'incomplete'; missing: string[]; identity: ValidIdNumber | null }
@@ -22,8 +22,7 @@ export function panelStateOf(facts: IntakeFormValues['facts'], params: Parameter
   const parsed = parseCaseFacts(factsInput);
   if (!parsed.ok) {
     const check = checkIdNumber(factsInput.person.idNumber);
-    const validation = validateIntake(values);
-    const missing = validation.ok ? [] : validation.problems.filter((p) => p.path.startsWith('facts.')).map((p) => p.message);
+    const missing = factsProblems(values, factsInput, parsed).map((p) => p.message);
     return { kind: 'incomplete', missing, identity: check.valid ? check : null };
   }
   try {

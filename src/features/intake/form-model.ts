@@ -3,7 +3,7 @@
 // their problems come back on the form's own field paths, in Chinese.
 import * as z from 'zod';
 import { checkIdNumber, idProblemZh, tryParseMonth, type CaseFacts, type FemaleCategory, type Problem } from '../../domain';
-import { parseCaseFacts, type CaseFactsInput } from '../../shared/case';
+import { parseCaseFacts, type CaseFactsInput, type CaseParseResult } from '../../shared/case';
 import { DISCHARGE_MODES, registrationProblems, registrationSchema, type DischargeMode, type Registration } from '../../shared/registration';
 import { fieldLabelZh, problemZh } from '../labels';
 
@@ -257,6 +257,22 @@ function formOnlyProblems(v: IntakeFormValues, facts: CaseFactsInput): FormProbl
   return out;
 }
 
+/** One problem per field: the first one found. */
+function firstPerPath(problems: FormProblem[]): FormProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => (seen.has(p.path) ? false : (seen.add(p.path), true)));
+}
+
+/**
+ * The facts part of validateIntake's problems (what the determination still needs), from a parse of
+ * the facts the caller already has: the live panel does not parse them twice nor read the registration.
+ */
+export function factsProblems(values: IntakeFormValues, factsInput: CaseFactsInput, parsed: CaseParseResult): FormProblem[] {
+  const problems = formOnlyProblems(values, factsInput).filter((p) => p.path.startsWith('facts.'));
+  if (!parsed.ok) for (const p of parsed.problems) problems.push(chineseProblem('facts', p, values));
+  return firstPerPath(problems);
+}
+
 export type IntakeValidation = { ok: true; submission: IntakeSubmission } | { ok: false; problems: FormProblem[] };
 
 /** Every problem of the form, one per field, in Chinese, on the form's paths; or the valid submission. */
@@ -268,8 +284,7 @@ export function validateIntake(values: IntakeFormValues): IntakeValidation {
   if (!facts.ok) for (const p of facts.problems) problems.push(chineseProblem('facts', p, values));
   for (const p of registrationProblems(regInput, factsInput)) problems.push(chineseProblem('registration', p, values));
 
-  const seen = new Set<string>();
-  const unique = problems.filter((p) => (seen.has(p.path) ? false : (seen.add(p.path), true)));
+  const unique = firstPerPath(problems);
   if (unique.length > 0 || !facts.ok) return { ok: false, problems: unique };
   return { ok: true, submission: { facts: facts.facts, registration: registrationSchema.parse(regInput) } };
 }

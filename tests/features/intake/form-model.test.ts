@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { idCheckCharacter, idProblemZh, type CaseFacts } from '../../../src/domain';
+import { DEFAULT_PARAMETERS, idCheckCharacter, idProblemZh, type CaseFacts } from '../../../src/domain';
+import { panelStateOf } from '../../../src/features/intake/determination-model';
 import {
   blankIntakeValues,
   normalizeMonth,
@@ -79,6 +80,29 @@ describe('the intake form model', () => {
       expect(message).toMatch(HAN);
       expect(message).not.toMatch(ENGLISH_WORD);
     }
+  });
+
+  it.each([
+    ['a blank form', () => blankIntakeValues('2026-11-29')],
+    ['a form with no enlistment month and a contribution period ending before it starts', () =>
+      filled((v) => {
+        v.facts.service.enlistment = '';
+        v.facts.pension.periods = [{ from: '2010-05', to: '2009-01' }];
+      })],
+    ['a form with no county and a half-typed month', () =>
+      filled((v) => {
+        v.facts.placement.countyCode = '';
+        v.facts.pension.firstInsured = '2001-1';
+      })],
+  ])('has the live panel list exactly the facts problems the save would report, for %s', (_name, make) => {
+    const values = make();
+    const expected = Object.entries(problemsOf(values))
+      .filter(([path]) => path.startsWith('facts.'))
+      .map(([, message]) => message);
+    const state = panelStateOf(values.facts, DEFAULT_PARAMETERS);
+    expect(state.kind).toBe('incomplete');
+    expect(state.kind === 'incomplete' && state.missing).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(0);
   });
 
   it('refuses an ID number with a wrong check digit, naming the field and the fault', () => {
