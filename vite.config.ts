@@ -39,17 +39,20 @@ function appModuleList(): Plugin {
         if (!bundle) return html;
         const boot = Object.values(bundle).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/src/app/boot.tsx'));
         if (!boot || boot.type !== 'chunk') throw new Error('jiexu-app-module-list: the build has no chunk for src/app/boot.tsx');
-        const files = new Set<string>();
+        // Dependencies before the chunks that import them: the order main.tsx evaluates them in.
+        const seen = new Set<string>();
+        const files: string[] = [];
         const visit = (fileName: string) => {
           const chunk = bundle[fileName];
-          if (files.has(fileName) || !chunk || chunk.type !== 'chunk' || chunk.isEntry) return;
-          files.add(fileName);
+          if (seen.has(fileName) || !chunk || chunk.type !== 'chunk' || chunk.isEntry) return;
+          seen.add(fileName);
           chunk.imports.forEach(visit);
+          files.push(fileName);
         };
         visit(boot.fileName);
         return {
           html,
-          tags: [{ tag: 'script', attrs: { type: 'application/json', id: 'app-modules' }, children: JSON.stringify([...files].map((f) => `/${f}`)), injectTo: 'body' }],
+          tags: [{ tag: 'script', attrs: { type: 'application/json', id: 'app-modules' }, children: JSON.stringify(files.map((f) => `/${f}`)), injectTo: 'body' }],
         };
       },
     },

@@ -5,7 +5,7 @@ import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from '
 import { useWatch } from 'react-hook-form';
 import type { Determination, ParameterSet } from '../../domain';
 import { DISCLAIMER, panelStateOf, summaryLine, type PanelState } from './determination-model';
-import type { IntakeFormValues } from './form-model';
+import { prepareFactsValidation, type IntakeFormValues } from './form-model';
 
 const DeterminationView = lazy(() => import('./DeterminationView'));
 
@@ -34,9 +34,17 @@ export function DeterminationPanel({ params, onSummary }: { params: ParameterSet
   // The same facts (a blur that only tidies a month, a re-typed character) give the same state object,
   // so the view does not render again.
   const key = JSON.stringify(facts);
-  // The first render shows the placeholder: the engine's first run (and building the form's schemas)
-  // happens in a render of its own right after, not inside the first screen's.
-  const deferredKey = useDeferredValue(key, NOT_YET);
+  // The first render shows the placeholder. Building the facts schema, then the engine's first run,
+  // each happen in a task of their own right after, not inside the first screen's.
+  const [prepared, setPrepared] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      prepareFactsValidation();
+      setPrepared(true);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, []);
+  const deferredKey = useDeferredValue(prepared ? key : NOT_YET, NOT_YET);
   const computed = useMemo(() => (deferredKey === NOT_YET ? null : panelStateOf(JSON.parse(deferredKey) as IntakeFormValues['facts'], params)), [deferredKey, params]);
   // While a month is half typed, the last complete determination stays, marked as such, instead of
   // the whole panel flickering away and back.

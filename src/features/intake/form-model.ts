@@ -273,6 +273,11 @@ export function factsProblems(values: IntakeFormValues, factsInput: CaseFactsInp
   return firstPerPath(problems);
 }
 
+/** Builds the facts schema ahead of its first use, so that a caller can do it in a task of its own. */
+export function prepareFactsValidation(): void {
+  parseCaseFacts({});
+}
+
 export type IntakeValidation = { ok: true; submission: IntakeSubmission } | { ok: false; problems: FormProblem[] };
 
 /** Every problem of the form, one per field, in Chinese, on the form's paths; or the valid submission. */
