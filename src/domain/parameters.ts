@@ -11,8 +11,8 @@ import { parseScaled, parseYuanToFen, type ScaledDecimal, type BaseRounding, typ
 
 export const PARAMETER_SET_FORMAT = 'jiexu.parameters/1';
 
-// The schemas are built on first use, not at import: building zod schemas is most of the cost of
-// loading the engine, and a tablet needs them only when a county publishes a new document.
+// Built on first use (z.lazy), not at import: building zod schemas is most of the cost of loading
+// the engine, and a tablet needs them only when a county publishes a new document.
 function buildParameterSetSchema() {
   const isoDate = z.string().refine(isIsoDate, 'not a date (expected YYYY-MM-DD)');
   const yearMonth = z.string().regex(/^\d{4}-\d{2}$/, 'expected YYYY-MM').refine((s) => tryParseMonth(s) !== null, 'not a month');
@@ -139,18 +139,14 @@ function buildParameterSetSchema() {
   });
 }
 
-let parameterSetSchemaBuilt: ReturnType<typeof buildParameterSetSchema> | undefined;
+/** The schema of a parameter document. */
+export const parameterSetSchema = z.lazy(buildParameterSetSchema);
 
-/** The schema of a parameter document (built once, on first use). */
-export function parameterSetSchema(): ReturnType<typeof buildParameterSetSchema> {
-  return (parameterSetSchemaBuilt ??= buildParameterSetSchema());
-}
-
-export type ParameterSet = z.output<ReturnType<typeof buildParameterSetSchema>>;
+export type ParameterSet = z.output<typeof parameterSetSchema>;
 
 /** Validates an untrusted parameter document; throws `invalid-parameters` listing every problem. */
 export function parseParameterSet(input: unknown): ParameterSet {
-  const r = parameterSetSchema().safeParse(input);
+  const r = parameterSetSchema.safeParse(input);
   if (!r.success) {
     const problems = r.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
     throw new JiexuError('invalid-parameters', `invalid parameter set: ${problems.length} problem(s)`, { problems });

@@ -12,10 +12,6 @@ const DeterminationView = lazy(() => import('./DeterminationView'));
 /** The deferred key before the first determination: no JSON of the facts is ever empty. */
 const NOT_YET = '';
 
-/**
- * The panel, following the facts part of the form (typing a name or an address does not re-run the
- * engine); reports its one-line summary for the action bar.
- */
 /** What the panel shows until the first determination is ready: the view's chunk or the first run. */
 function Preparing() {
   return (
