@@ -2,9 +2,10 @@
 // version with another one, or a tablet's change corrects it, the links that no longer hold go, links
 // to the cases of the new number come, every case concerned gets its flag set or cleared, and the
 // tablets hear of it by pull.
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { relinkPlan } from '../../src/server/county/duplicates';
+import type { Database } from '../../src/server/db/schema';
 import { CASE_SCHEMA_VERSION, PROTOCOL_VERSION, type PullResponse, type PushResponse } from '../../src/shared/sync-protocol';
 import { OTHER_TOWNSHIP, TOWNSHIP, TabletSim, idNumberFor } from '../support/sync-fixtures';
 import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
@@ -58,6 +59,30 @@ describeOnEachDatabase('re-linking duplicates', (kind) => {
     await t.acknowledge(r.ackedThroughSeq);
     return r;
   };
+  /**
+   * Holds the advisory lock of an ID number on a connection of its own, starts `request`, and says
+   * whether the request waited for that lock (PostgreSQL only). `whileWaiting` looks at the database
+   * while the request waits, before the lock is released.
+   */
+  const whileIdLockHeld = <R>(held: string, request: () => Promise<R>, whileWaiting: (conn: Kysely<Database>) => Promise<boolean> = async () => true) =>
+    s.app.county.db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(hashtext(${`jiexu-id:${held}`}))`.execute(conn);
+      let finished = false;
+      const pending = request().then((r) => {
+        finished = true;
+        return r;
+      });
+      let waiting = 0;
+      for (let i = 0; i < 400 && waiting === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        const row = await sql<{ n: string }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`.execute(conn);
+        waiting = Number(row.rows[0]!.n);
+      }
+      const blocked = waiting > 0 && !finished;
+      const seen = await whileWaiting(conn);
+      await sql`select pg_advisory_unlock(hashtext(${`jiexu-id:${held}`}))`.execute(conn);
+      return { blocked, seen, res: await pending };
+    });
   const pullFrom = async (t: TabletSim, cursor: string | null) =>
     bodyOf<PullResponse>(await s.pull(cred.get(t)!, { protocol: PROTOCOL_VERSION, appVersion: 'test', schemaVersion: CASE_SCHEMA_VERSION, deviceId: t.deviceId, cursor }));
   const pullAll = (t: TabletSim) => pullFrom(t, null);
@@ -262,23 +287,7 @@ describeOnEachDatabase('re-linking duplicates', (kind) => {
       [b.id, idNumberFor(4)],
     ] as const) {
       const versionId = (await detail(caseId)).versions.find((v) => v.conflicting)!.id;
-      const done = await s.app.county.db.connection().execute(async (conn) => {
-        await sql`select pg_advisory_lock(hashtext(${`jiexu-id:${held}`}))`.execute(conn);
-        let finished = false;
-        const resolution = s.admin('POST', `/api/admin/cases/${caseId}/resolve`, { versionId }).then((r) => {
-          finished = true;
-          return r;
-        });
-        let waiting = 0;
-        for (let i = 0; i < 400 && waiting === 0; i++) {
-          await new Promise((r) => setTimeout(r, 10));
-          const row = await sql<{ n: string }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`.execute(conn);
-          waiting = Number(row.rows[0]!.n);
-        }
-        const blocked = waiting > 0 && !finished;
-        await sql`select pg_advisory_unlock(hashtext(${`jiexu-id:${held}`}))`.execute(conn);
-        return { blocked, res: await resolution };
-      });
+      const done = await whileIdLockHeld(held, () => s.admin('POST', `/api/admin/cases/${caseId}/resolve`, { versionId }));
       expect(done.blocked, `waits for the lock of ${held}`).toBe(true);
       expect(done.res.statusCode, done.res.body).toBe(200);
     }
@@ -300,27 +309,17 @@ describeOnEachDatabase('re-linking duplicates', (kind) => {
       [b.id, 3, idNumberFor(7)],
     ] as const) {
       t1.reidentify(caseId, i);
-      const done = await s.app.county.db.connection().execute(async (conn) => {
-        await sql`select pg_advisory_lock(hashtext(${`jiexu-id:${held}`}))`.execute(conn);
-        let finished = false;
-        const pushed = s.push(t1, cred.get(t1)!).then((r) => {
-          finished = true;
-          return r;
-        });
-        let waiting = 0;
-        for (let n = 0; n < 400 && waiting === 0; n++) {
-          await new Promise((r) => setTimeout(r, 10));
-          const row = await sql<{ n: string }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`.execute(conn);
-          waiting = Number(row.rows[0]!.n);
-        }
-        const blocked = waiting > 0 && !finished;
+      const done = await whileIdLockHeld(
+        held,
+        () => s.push(t1, cred.get(t1)!),
         // Before the case's row: all its numbers are locked in one sorted go, never one more after the rows.
-        const free = await sql<{ n: string }>`select count(*) as n from (select id from cases where id = ${caseId} for update skip locked) r`.execute(conn);
-        await sql`select pg_advisory_unlock(hashtext(${`jiexu-id:${held}`}))`.execute(conn);
-        return { blocked, rowFree: Number(free.rows[0]!.n) === 1, res: await pushed };
-      });
+        async (conn) => {
+          const free = await sql<{ n: string }>`select count(*) as n from (select id from cases where id = ${caseId} for update skip locked) r`.execute(conn);
+          return Number(free.rows[0]!.n) === 1;
+        },
+      );
       expect(done.blocked, `waits for the lock of ${held}`).toBe(true);
-      expect(done.rowFree, `waits for ${held} before locking the case's row`).toBe(true);
+      expect(done.seen, `waits for ${held} before locking the case's row`).toBe(true);
       expect(done.res.statusCode, done.res.body).toBe(200);
       await t1.acknowledge(bodyOf<PushResponse>(done.res).ackedThroughSeq);
     }
