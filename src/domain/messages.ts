@@ -4,7 +4,7 @@
 import type { ErrorCode, ErrorDetails } from './errors';
 import type { OutOfScopeReason, WarningCode } from './determination';
 import type { IdInvalidReason } from './identity';
-import { LEAGUES } from './regions';
+import { leagues } from './regions';
 
 export type MessageCode = ErrorCode | OutOfScopeReason | WarningCode;
 
@@ -33,7 +33,7 @@ const PARAMETER_LABELS: Record<string, string> = {
 export function parameterLabelZh(name: string): string {
   const wage = /^wage\.(region|\d{6})\.(\d{4})$/.exec(name);
   if (wage) {
-    const where = wage[1] === 'region' ? '全区' : (LEAGUES.find((l) => l.code === wage[1])?.name ?? wage[1]);
+    const where = wage[1] === 'region' ? '全区' : (leagues().find((l) => l.code === wage[1])?.name ?? wage[1]);
     return `${wage[2]}年度${where}职工平均工资`;
   }
   return PARAMETER_LABELS[name] ?? name;

@@ -5,7 +5,7 @@
 
 import * as z from 'zod';
 import { JiexuError } from './errors';
-import { LEAGUES } from './regions';
+import { leagues } from './regions';
 import { isIsoDate, tryParseMonth, formatMonth, type MonthIndex } from './months';
 import { parseScaled, parseYuanToFen, type ScaledDecimal, type BaseRounding, type AmountRounding } from './money';
 
@@ -107,7 +107,7 @@ function buildParameterSetSchema() {
       region: wageRows,
       /** Rows of a 盟市 (keyed by its code) override the region's row of the same year. */
       leagues: z.record(
-        z.string().refine((code) => LEAGUES.some((l) => l.code === code), 'not a 盟市 code of the region'),
+        z.string().refine((code) => leagues().some((l) => l.code === code), 'not a 盟市 code of the region'),
         wageRows,
       ),
     }),

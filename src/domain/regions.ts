@@ -1,5 +1,6 @@
 // Inner Mongolia's 盟市 and county-level units: lookups by GB/T 2260 code and a search that also
 // knows the names in use since 1980 (the data and its sources are in regions-data.ts).
+import { once } from './once';
 import { REGION_DATA, type CountyRecord, type FormerName, type LeagueRecord } from './regions-data';
 
 export interface League {
@@ -18,19 +19,23 @@ export interface County {
 
 const SIX_DIGITS = /^\d{6}$/;
 
-const COUNTY_RECORD_BY_CODE = new Map<string, CountyRecord>();
-for (const league of REGION_DATA) {
-  for (const county of league.counties) {
-    // Refuse data that breaks the code scheme instead of serving a wrong 盟市 wage row later.
-    if (!SIX_DIGITS.test(county.code) || leagueCodeOf(county.code) !== league.code) {
-      throw new Error(`regions-data: county ${county.code} ${county.name} does not belong to ${league.code}`);
+// Checked and built on first use, like the tables below: module loading is one task on a slow tablet.
+const countyRecordByCode = once(() => {
+  const byCode = new Map<string, CountyRecord>();
+  for (const league of REGION_DATA) {
+    for (const county of league.counties) {
+      // Refuse data that breaks the code scheme instead of serving a wrong 盟市 wage row later.
+      if (!SIX_DIGITS.test(county.code) || leagueCodeOf(county.code) !== league.code) {
+        throw new Error(`regions-data: county ${county.code} ${county.name} does not belong to ${league.code}`);
+      }
+      if (byCode.has(county.code)) {
+        throw new Error(`regions-data: county code ${county.code} appears twice`);
+      }
+      byCode.set(county.code, county);
     }
-    if (COUNTY_RECORD_BY_CODE.has(county.code)) {
-      throw new Error(`regions-data: county code ${county.code} appears twice`);
-    }
-    COUNTY_RECORD_BY_CODE.set(county.code, county);
   }
-}
+  return byCode;
+});
 
 function leagueCodeOf(countyCode: string): string {
   return `${countyCode.slice(0, 4)}00`;
@@ -44,7 +49,7 @@ function formerNamesOf(record: CountyRecord, seen: ReadonlySet<string> = new Set
   const result: FormerName[] = [];
   for (const former of record.former ?? []) {
     result.push(former);
-    const source = former.fromCode === undefined ? undefined : COUNTY_RECORD_BY_CODE.get(former.fromCode);
+    const source = former.fromCode === undefined ? undefined : countyRecordByCode().get(former.fromCode);
     if (former.fromCode !== undefined && source === undefined) {
       throw new Error(`regions-data: ${record.code} refers to unknown county ${former.fromCode}`);
     }
@@ -68,31 +73,44 @@ function freezeLeague(record: LeagueRecord): League {
   });
 }
 
-export const LEAGUES: readonly League[] = Object.freeze(REGION_DATA.map(freezeLeague));
+const tables = once(() => {
+  countyRecordByCode();
+  const leagues: readonly League[] = Object.freeze(REGION_DATA.map(freezeLeague));
+  const counties: readonly County[] = Object.freeze(
+    REGION_DATA.flatMap((league) =>
+      league.counties.map(
+        (county): County =>
+          Object.freeze({
+            code: county.code,
+            name: county.name,
+            leagueCode: league.code,
+            formerNames: Object.freeze(uniqueNames(formerNamesOf(county))) as string[],
+          }),
+      ),
+    ).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
+  );
+  return {
+    leagues,
+    counties,
+    leagueByCode: new Map(leagues.map((league) => [league.code, league])),
+    countyByCode: new Map(counties.map((county) => [county.code, county])),
+    countiesByLeague: new Map<string, readonly County[]>(leagues.map((league) => [league.code, counties.filter((county) => county.leagueCode === league.code)])),
+  };
+});
 
-export const COUNTIES: readonly County[] = Object.freeze(
-  REGION_DATA.flatMap((league) =>
-    league.counties.map(
-      (county): County =>
-        Object.freeze({
-          code: county.code,
-          name: county.name,
-          leagueCode: league.code,
-          formerNames: Object.freeze(uniqueNames(formerNamesOf(county))) as string[],
-        }),
-    ),
-  ).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
-);
+/** The region's 盟市, in the order of the data. */
+export function leagues(): readonly League[] {
+  return tables().leagues;
+}
 
-const LEAGUE_BY_CODE = new Map(LEAGUES.map((league) => [league.code, league]));
-const COUNTY_BY_CODE = new Map(COUNTIES.map((county) => [county.code, county]));
-const COUNTIES_BY_LEAGUE = new Map<string, readonly County[]>(
-  LEAGUES.map((league) => [league.code, COUNTIES.filter((county) => county.leagueCode === league.code)]),
-);
+/** The region's current county-level units, in code order. */
+export function counties(): readonly County[] {
+  return tables().counties;
+}
 
 /** A current county-level unit by its six-digit code; old or unknown codes give undefined. */
 export function findCounty(code: string): County | undefined {
-  return COUNTY_BY_CODE.get(code);
+  return tables().countyByCode.get(code);
 }
 
 /**
@@ -100,40 +118,43 @@ export function findCounty(code: string): County | undefined {
  * the rules engine finds the 盟市 wage row from the code alone.
  */
 export function leagueOfCounty(code: string): League | undefined {
-  return SIX_DIGITS.test(code) ? LEAGUE_BY_CODE.get(leagueCodeOf(code)) : undefined;
+  return SIX_DIGITS.test(code) ? tables().leagueByCode.get(leagueCodeOf(code)) : undefined;
 }
 
 /** The county-level units of a 盟市, in code order; an unknown code gives an empty list. */
 export function countiesOfLeague(code: string): County[] {
-  return [...(COUNTIES_BY_LEAGUE.get(code) ?? [])];
+  return [...(tables().countiesByLeague.get(code) ?? [])];
 }
 
 // Every string a clerk might type for a county: its names, its 盟市's names (today's, former ones,
 // everyday short forms, and any 盟 it belonged to before a transfer) and each 盟市 name written
 // before a county name, with and without the final 市/盟 ("包头市郊区", "包头郊区").
-const SEARCH_KEYS = new Map<string, readonly string[]>();
-for (const league of REGION_DATA) {
-  for (const record of league.counties) {
-    const county = COUNTY_BY_CODE.get(record.code);
-    if (county === undefined) continue;
-    const countyNames = [county.name, ...county.formerNames];
-    const leagueNames = [
-      league.name,
-      ...(league.former ?? []).map((f) => f.name),
-      ...(league.aliases ?? []),
-      ...(record.formerLeagues ?? []).map((f) => f.name),
-    ];
-    const prefixes = new Set(leagueNames.flatMap((name) => [name, name.replace(/[市盟]$/, '')]));
-    const combined = [...prefixes].flatMap((prefix) => countyNames.map((name) => prefix + name));
-    SEARCH_KEYS.set(county.code, [...new Set([...countyNames, ...leagueNames, ...combined])]);
+const searchKeys = once(() => {
+  const keys = new Map<string, readonly string[]>();
+  for (const league of REGION_DATA) {
+    for (const record of league.counties) {
+      const county = findCounty(record.code);
+      if (county === undefined) continue;
+      const countyNames = [county.name, ...county.formerNames];
+      const leagueNames = [
+        league.name,
+        ...(league.former ?? []).map((f) => f.name),
+        ...(league.aliases ?? []),
+        ...(record.formerLeagues ?? []).map((f) => f.name),
+      ];
+      const prefixes = new Set(leagueNames.flatMap((name) => [name, name.replace(/[市盟]$/, '')]));
+      const combined = [...prefixes].flatMap((prefix) => countyNames.map((name) => prefix + name));
+      keys.set(county.code, [...new Set([...countyNames, ...leagueNames, ...combined])]);
+    }
   }
-}
+  return keys;
+});
 
 function tokenMatches(county: County, token: string): boolean {
   if (/^\d+$/.test(token)) {
     return county.code.startsWith(token) || token === county.leagueCode;
   }
-  return (SEARCH_KEYS.get(county.code) ?? []).some((key) => key.includes(token));
+  return (searchKeys().get(county.code) ?? []).some((key) => key.includes(token));
 }
 
 /**
@@ -144,5 +165,5 @@ function tokenMatches(county: County, token: string): boolean {
 export function searchRegions(query: string): County[] {
   const tokens = query.trim().split(/\s+/).filter((token) => token !== '');
   if (tokens.length === 0) return [];
-  return COUNTIES.filter((county) => tokens.every((token) => tokenMatches(county, token)));
+  return counties().filter((county) => tokens.every((token) => tokenMatches(county, token)));
 }

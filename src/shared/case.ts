@@ -4,18 +4,21 @@
 
 import * as z from 'zod';
 import { crossFieldProblems, isMonthOrDate, type CaseFacts, type Problem } from '../domain';
+import { once } from '../domain/once';
 import { findCounty } from '../domain/regions';
 
 const DATE_MESSAGE = 'not a date (expected YYYY-MM-DD or YYYY-MM)';
 
-const dateField = z.string().refine(isMonthOrDate, DATE_MESSAGE);
+const dateField = once(() => z.string().refine(isMonthOrDate, DATE_MESSAGE));
 
-const period = z.strictObject({ from: dateField, to: dateField });
+const period = once(() => z.strictObject({ from: dateField(), to: dateField() }));
 
-const countyCode = z.string().superRefine((code, ctx) => {
-  if (!/^\d{6}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'expected a six-digit county code (GB/T 2260)' });
-  else if (!findCounty(code)) ctx.addIssue({ code: 'custom', message: `unknown county code "${code}"` });
-});
+const countyCode = once(() =>
+  z.string().superRefine((code, ctx) => {
+    if (!/^\d{6}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'expected a six-digit county code (GB/T 2260)' });
+    else if (!findCounty(code)) ctx.addIssue({ code: 'custom', message: `unknown county code "${code}"` });
+  }),
+);
 
 /** Splits `pension.periods[0].from` into zod's path form. */
 function pathArray(path: string): (string | number)[] {
@@ -37,19 +40,19 @@ function pathArray(path: string): (string | number)[] {
 export const caseFactsSchema = z.lazy(() =>
   z
     .strictObject({
-      asOf: dateField,
-      applicationDate: dateField,
+      asOf: dateField(),
+      applicationDate: dateField(),
       person: z.strictObject({
         idNumber: z.string().trim().min(1, 'required').max(32, 'too long for an ID number'),
         femaleCategory: z.enum(['cadre', 'worker']).nullable().default(null),
       }),
       service: z.strictObject({
-        enlistment: dateField,
-        discharge: dateField,
+        enlistment: dateField(),
+        discharge: dateField(),
         militarySubsidyReceived: z.boolean(),
       }),
       placement: z.strictObject({
-        countyCode,
+        countyCode: countyCode(),
         unitExists: z.boolean(),
         unitCanPay: z.boolean(),
         superiorExists: z.boolean(),
@@ -57,12 +60,12 @@ export const caseFactsSchema = z.lazy(() =>
       }),
       pension: z.strictObject({
         insuredAtEnlistment: z.boolean(),
-        firstInsured: dateField.nullable().default(null),
-        periods: z.array(period).max(200, 'at most 200 periods'),
+        firstInsured: dateField().nullable().default(null),
+        periods: z.array(period()).max(200, 'at most 200 periods'),
         agencyGapMonths: z.number().int('expected a whole number of months').min(0, 'must not be negative').max(1200, 'at most 1200 months').nullable().default(null),
       }),
       medical: z.strictObject({
-        periods: z.array(period).max(200, 'at most 200 periods'),
+        periods: z.array(period()).max(200, 'at most 200 periods'),
       }),
       assistance: z.strictObject({
         dibao: z.boolean(),

@@ -1,6 +1,7 @@
 // The version of the county list built into this program, on its own so that the tablet's first
 // screen can compare it without loading the sync protocol's schemas.
-import { COUNTIES } from '../domain/regions';
+import { once } from '../domain/once';
+import { counties } from '../domain/regions';
 
 /** FNV-1a, 32 bits: a stable fingerprint in browser and server alike (not a security measure). */
 function fnv1a(text: string): string {
@@ -13,4 +14,4 @@ function fnv1a(text: string): string {
 }
 
 /** The version of the county list built into this program: tablet and server compare theirs. */
-export const COUNTY_LIST_VERSION = `gb2260-${COUNTIES.length}-${fnv1a(COUNTIES.map((c) => `${c.code}${c.name}`).join('|'))}`;
+export const countyListVersion = once(() => `gb2260-${counties().length}-${fnv1a(counties().map((c) => `${c.code}${c.name}`).join('|'))}`);

@@ -3,14 +3,17 @@
 
 import * as z from 'zod';
 import { RULES, type Determination, type RuleId } from '../domain';
+import { once } from '../domain/once';
 
-const ruleIds = Object.keys(RULES) as [RuleId, ...RuleId[]];
-const ruleId = z.enum(ruleIds);
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM');
-const money = z.string().regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals');
-const rate = z.string().regex(/^\d+(\.\d+)?$/, 'expected a decimal rate');
-const months = z.number().int().min(0);
-const unitPayer = z.enum(['unit', 'superior', 'fiscal']);
+// The pieces the schemas below share, built with the first of them.
+const atoms = once(() => ({
+  ruleId: z.enum(Object.keys(RULES) as [RuleId, ...RuleId[]]),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
+  money: z.string().regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals'),
+  rate: z.string().regex(/^\d+(\.\d+)?$/, 'expected a decimal rate'),
+  months: z.number().int().min(0),
+  unitPayer: z.enum(['unit', 'superior', 'fiscal']),
+}));
 
 export const parameterUseSchema = z.lazy(() =>
   z.object({
@@ -38,7 +41,7 @@ export const warningSchema = z.lazy(() =>
       'medical-unit-share-uncovered',
       'payer-confirmation-required',
     ]),
-    rule: ruleId,
+    rule: atoms().ruleId,
     parameter: z.string().optional(),
     scheme: z.enum(['pension', 'medical']).optional(),
     months: z.number().int().optional(),
@@ -48,7 +51,7 @@ export const warningSchema = z.lazy(() =>
 
 export const traceStepSchema = z.lazy(() =>
   z.object({
-    rule: ruleId,
+    rule: atoms().ruleId,
     paragraph: z.string(),
     step: z.string(),
     inputs: z.record(z.string(), z.unknown()),
@@ -57,8 +60,9 @@ export const traceStepSchema = z.lazy(() =>
   }),
 );
 
-export const determinationSchema = z.lazy(() =>
-  z.object({
+export const determinationSchema = z.lazy(() => {
+  const { month, money, rate, months, unitPayer } = atoms();
+  return z.object({
     inScope: z.boolean(),
     outOfScopeReasons: z.array(z.enum(['invalid-id-number', 'bad-service-dates', 'post-2012-without-subsidy'])),
     identity: z
@@ -133,8 +137,8 @@ export const determinationSchema = z.lazy(() =>
     asOf: month,
     parametersVersion: z.string().min(1),
     rulesVersion: z.string().min(1),
-  }),
-);
+  });
+});
 
 type Assignable<A, B> = [A] extends [B] ? true : false;
 // The schema and the engine's Determination must stay the same type.

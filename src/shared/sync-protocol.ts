@@ -7,6 +7,7 @@
 
 import * as z from 'zod';
 import type { Determination, Problem } from '../domain';
+import { once } from '../domain/once';
 import { problemsOfZodError } from './case';
 
 /** The shape of the messages. A change that an older peer cannot read is a new number. */
@@ -67,12 +68,12 @@ export const UPDATE_REQUIRED_CODES: ReadonlySet<string> = new Set<SyncErrorCode>
 
 // --- the county list -----------------------------------------------------------------------------
 
-export { COUNTY_LIST_VERSION } from './county-list';
+export { countyListVersion } from './county-list';
 
 // --- figures digest ------------------------------------------------------------------------------
 
-const money = z.string().regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals');
-const unitPayer = z.enum(['unit', 'superior', 'fiscal']);
+const money = once(() => z.string().regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals'));
+const unitPayer = once(() => z.enum(['unit', 'superior', 'fiscal']));
 
 /**
  * The key figures of a tablet's determination, sent instead of the whole determination (the server
@@ -86,12 +87,12 @@ export const figuresDigestSchema = z.lazy(() =>
     inScope: z.boolean(),
     militaryMonths: z.number().int().min(0).nullable(),
     backPayMonths: z.number().int().min(0).nullable(),
-    pensionUnitAmount: money.nullable(),
-    pensionIndividualAmount: money.nullable(),
-    pensionUnitPayer: unitPayer.nullable(),
-    medicalUnitAmount: money.nullable(),
-    medicalIndividualAmount: money.nullable(),
-    medicalUnitPayer: unitPayer.nullable(),
+    pensionUnitAmount: money().nullable(),
+    pensionIndividualAmount: money().nullable(),
+    pensionUnitPayer: unitPayer().nullable(),
+    medicalUnitAmount: money().nullable(),
+    medicalIndividualAmount: money().nullable(),
+    medicalUnitPayer: unitPayer().nullable(),
   }),
 );
 export type FiguresDigest = z.output<typeof figuresDigestSchema>;
@@ -122,10 +123,10 @@ export function differingFigures(a: FiguresDigest, b: FiguresDigest): (keyof Fig
 
 // --- push ----------------------------------------------------------------------------------------
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID');
-const isoInstant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time');
-export const deviceIdSchema = z.string().regex(/^[0-9ABCDEFGHJKMNPQRSTVWXYZ]{8}$/, 'expected an 8-character device id');
-const seq = z.number().int('expected a whole number').min(1, 'must be 1 or more');
+const uuid = once(() => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID'));
+const isoInstant = once(() => z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time'));
+const deviceId = once(() => z.string().regex(/^[0-9ABCDEFGHJKMNPQRSTVWXYZ]{8}$/, 'expected an 8-character device id'));
+const seq = once(() => z.number().int('expected a whole number').min(1, 'must be 1 or more'));
 
 export const MUTATION_KINDS = ['case.create', 'case.update', 'case.withdraw'] as const;
 export const CASE_STATUSES = ['registered', 'withdrawn'] as const;
@@ -135,13 +136,13 @@ export type WireCaseStatus = (typeof CASE_STATUSES)[number];
 export const wireMutationSchema = z.lazy(() =>
   z
     .strictObject({
-      seq,
-      mutationId: uuid,
+      seq: seq(),
+      mutationId: uuid(),
       kind: z.enum(MUTATION_KINDS),
-      caseId: uuid,
+      caseId: uuid(),
       revision: z.number().int().min(1),
       baseRevision: z.number().int().min(1).nullable(),
-      at: isoInstant,
+      at: isoInstant(),
       clerk: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
       /**
        * The clerk's county user name, from his online sign-in on this tablet; absent from tablets of the
@@ -166,18 +167,18 @@ export const wireMutationSchema = z.lazy(() =>
 );
 export type WireMutation = z.output<typeof wireMutationSchema>;
 
-const envelope = {
+const envelope = once(() => ({
   protocol: z.literal(PROTOCOL_VERSION),
   appVersion: z.string().min(1).max(50),
   schemaVersion: z.number().int(),
-  deviceId: deviceIdSchema,
-};
+  deviceId: deviceId(),
+}));
 
 export const pushRequestSchema = z.lazy(() =>
   z
     .strictObject({
-      ...envelope,
-      clientTime: isoInstant,
+      ...envelope(),
+      clientTime: isoInstant(),
       batch: z.array(wireMutationSchema).min(1, 'a batch has at least one mutation').max(MAX_BATCH, `at most ${MAX_BATCH} mutations`),
     })
     .superRefine((r, ctx) => {
@@ -195,9 +196,9 @@ export type MutationOutcome = (typeof MUTATION_OUTCOMES)[number];
 
 export const mutationResultSchema = z.lazy(() =>
   z.object({
-    seq,
-    mutationId: uuid,
-    caseId: uuid,
+    seq: seq(),
+    mutationId: uuid(),
+    caseId: uuid(),
     /** applied: stored as the case's current version; duplicate: received before, not applied again; conflict: kept beside the county's version. */
     outcome: z.enum(MUTATION_OUTCOMES),
     /** The case's revision on the server after this mutation. */
@@ -214,7 +215,7 @@ export const pushResponseSchema = z.lazy(() =>
     protocol: z.literal(PROTOCOL_VERSION),
     /** Every mutation of this device up to and including this seq is on the server: remove them. */
     ackedThroughSeq: z.number().int().min(0),
-    serverTime: isoInstant,
+    serverTime: isoInstant(),
     /** Present when the device clock is off by more than CLOCK_SKEW_LIMIT_MS: device minus server. */
     clockSkewMs: z.number().int().optional(),
     results: z.array(mutationResultSchema),
@@ -226,10 +227,10 @@ export type PushResponse = z.output<typeof pushResponseSchema>;
 
 export const pullRequestSchema = z.lazy(() =>
   z.strictObject({
-    ...envelope,
+    ...envelope(),
     /** Opaque; null for the first pull. */
     cursor: z.string().max(100).nullable(),
-    clientTime: isoInstant.optional(),
+    clientTime: isoInstant().optional(),
   }),
 );
 export type PullRequest = z.output<typeof pullRequestSchema>;
@@ -250,7 +251,7 @@ export type CountyStatus = (typeof COUNTY_STATUSES)[number];
 /** A change made at the county to one of this township's cases. */
 export const caseUpdateSchema = z.lazy(() =>
   z.object({
-    caseId: uuid,
+    caseId: uuid(),
     caseNumber: z.string(),
     /** The case's revision on the server: the base of the tablet's next change. */
     serverRevision: z.number().int().min(1),
@@ -267,7 +268,7 @@ export const caseUpdateSchema = z.lazy(() =>
     /** The case as the county now holds it: what the tablet adopts when it has no change of its own. */
     facts: z.unknown(),
     registration: z.unknown(),
-    at: isoInstant,
+    at: isoInstant(),
   }),
 );
 export type CaseUpdate = z.output<typeof caseUpdateSchema>;
@@ -278,12 +279,12 @@ export const pullResponseSchema = z.lazy(() =>
     cursor: z.string(),
     /** More changes wait: pull again with the new cursor. */
     more: z.boolean(),
-    serverTime: isoInstant,
+    serverTime: isoInstant(),
     clockSkewMs: z.number().int().optional(),
     township: z.object({ code: z.string(), name: z.string() }),
     countyListVersion: z.string(),
     /** Parameter set documents, validated by the tablet with parseParameterSet before use. */
-    parameterSets: z.array(z.object({ version: z.string(), publishedAt: isoInstant, document: z.unknown() })),
+    parameterSets: z.array(z.object({ version: z.string(), publishedAt: isoInstant(), document: z.unknown() })),
     clerks: z.array(clerkPublicSchema),
     caseUpdates: z.array(caseUpdateSchema),
   }),
@@ -297,7 +298,7 @@ export const enrolRequestSchema = z.lazy(() =>
     protocol: z.literal(PROTOCOL_VERSION),
     appVersion: z.string().min(1).max(50),
     code: z.string().trim().min(1, 'required').max(40),
-    deviceId: deviceIdSchema,
+    deviceId: deviceId(),
   }),
 );
 export type EnrolRequest = z.output<typeof enrolRequestSchema>;
@@ -305,11 +306,11 @@ export type EnrolRequest = z.output<typeof enrolRequestSchema>;
 export const enrolResponseSchema = z.lazy(() =>
   z.object({
     protocol: z.literal(PROTOCOL_VERSION),
-    deviceId: deviceIdSchema,
+    deviceId: deviceId(),
     /** The device's bearer credential: shown once, stored only as a hash on the server. */
     credential: z.string().min(20),
     township: z.object({ code: z.string(), name: z.string() }),
-    serverTime: isoInstant,
+    serverTime: isoInstant(),
   }),
 );
 export type EnrolResponse = z.output<typeof enrolResponseSchema>;

@@ -61,19 +61,33 @@ function dexieVersionOf(nativeVersion: number): number {
 
 /**
  * The schema version of the database named `name` as installed on this device, or null when there is
- * none. Opens without a version, so it never upgrades or creates anything.
+ * none. Opens without a version, so it never upgrades anything; a database this open would create is
+ * aborted in its upgrade step, which leaves none behind (as Dexie's own probe does, without building
+ * a second Dexie instance on a slow tablet's first screen).
  */
-export async function installedSchemaVersion(name: string): Promise<number | null> {
-  const probe = new Dexie(name);
-  try {
-    await probe.open();
-    return probe.verno;
-  } catch (e) {
-    if (e instanceof Error && e.name === Dexie.errnames.NoSuchDatabase) return null;
-    throw e;
-  } finally {
-    probe.close();
-  }
+export function installedSchemaVersion(name: string): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    let creating = false;
+    const request = Dexie.dependencies.indexedDB.open(name);
+    request.onupgradeneeded = (event) => {
+      if (event.oldVersion === 0) {
+        creating = true;
+        request.transaction?.abort();
+      }
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      const version = db.version;
+      db.close();
+      resolve(dexieVersionOf(version));
+    };
+    request.onerror = (event) => {
+      if (creating) {
+        event.preventDefault();
+        resolve(null);
+      } else reject(request.error ?? new Error(`cannot open IndexedDB database "${name}"`));
+    };
+  });
 }
 
 function newerError(name: string, installed: number, supported: number): StorageError {

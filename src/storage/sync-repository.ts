@@ -9,7 +9,7 @@
 
 import type { ClerkPublic, PullResponse } from '../shared/sync-protocol';
 import { canonicalJson, countyListCheck, decideParameterSets, mergeClerks } from '../sync/reconcile';
-import { COUNTY_LIST_VERSION } from '../shared/county-list';
+import { countyListVersion } from '../shared/county-list';
 import type { CaseUpdateOutcome, CasesRepository } from './cases-repository';
 import type { JiexuDb } from './db';
 import { PULL_CURSOR_KEY } from './device-repository';
@@ -106,7 +106,7 @@ export function createSyncRepository(db: JiexuDb, deps: { cases: CasesRepository
 
       const caseUpdates = await deps.cases.applyCaseUpdates(page.caseUpdates);
 
-      const countyList = countyListCheck(COUNTY_LIST_VERSION, page.countyListVersion);
+      const countyList = countyListCheck(countyListVersion(), page.countyListVersion);
       await db.transaction('rw', db.meta, async () => {
         await db.meta.put({ key: CLERKS_KEY, value: mergeClerks(await clerks(), page.clerks) });
         const s = await status();

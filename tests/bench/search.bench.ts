@@ -92,9 +92,9 @@ function entrySource(): string {
   return `
 import { openJiexuDb, createCasesRepository, nameInitialReadings } from ${src('src/storage/index.ts')};
 import { checkIdNumber, idCheckCharacter } from ${src('src/domain/index.ts')};
-import { COUNTIES } from ${src('src/domain/regions.ts')};
+import { counties } from ${src('src/domain/regions.ts')};
 import { uuidv7 } from ${src('src/storage/ids.ts')};
-window.__jiexuBench = { openJiexuDb, createCasesRepository, nameInitialReadings, checkIdNumber, idCheckCharacter, uuidv7, countyCodes: COUNTIES.map((c) => c.code) };
+window.__jiexuBench = { openJiexuDb, createCasesRepository, nameInitialReadings, checkIdNumber, idCheckCharacter, uuidv7, countyCodes: counties().map((c) => c.code) };
 `;
 }
 

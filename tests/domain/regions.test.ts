@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  COUNTIES,
-  LEAGUES,
+  counties,
+  leagues,
   countiesOfLeague,
   findCounty,
   leagueOfCounty,
@@ -31,12 +31,12 @@ const SPEC_LEAGUES: ReadonlyArray<[string, string]> = [
 
 describe('Inner Mongolia administrative divisions (GB/T 2260, current edition)', () => {
   it('the region has 103 county-level units under 12 盟市', () => {
-    expect(COUNTIES).toHaveLength(103);
-    expect(LEAGUES).toHaveLength(12);
+    expect(counties()).toHaveLength(103);
+    expect(leagues()).toHaveLength(12);
   });
 
   it('the 12 盟市 carry the codes and names of the spec', () => {
-    expect(LEAGUES.map((league) => [league.code, league.name])).toEqual(SPEC_LEAGUES);
+    expect(leagues().map((league) => [league.code, league.name])).toEqual(SPEC_LEAGUES);
   });
 
   it.each([
@@ -57,22 +57,22 @@ describe('Inner Mongolia administrative divisions (GB/T 2260, current edition)',
   });
 
   it("every county's code, first four digits + 00, is its 盟市's code", () => {
-    const leagueCodes = new Set(LEAGUES.map((league) => league.code));
-    for (const county of COUNTIES) {
+    const leagueCodes = new Set(leagues().map((league) => league.code));
+    for (const county of counties()) {
       expect(`${county.code.slice(0, 4)}00`, county.name).toBe(county.leagueCode);
       expect(leagueCodes.has(county.leagueCode), county.name).toBe(true);
     }
   });
 
   it('county codes are unique six-digit codes of the region, listed in code order', () => {
-    const all = codes(COUNTIES);
+    const all = codes(counties());
     expect(new Set(all).size).toBe(all.length);
     for (const code of all) expect(code).toMatch(/^15\d{4}$/);
     expect(all).toEqual([...all].sort());
   });
 
   it('county names are unique within a 盟市', () => {
-    for (const league of LEAGUES) {
+    for (const league of leagues()) {
       const names = countiesOfLeague(league.code).map((county) => county.name);
       expect(new Set(names).size, league.name).toBe(names.length);
     }
@@ -153,7 +153,7 @@ describe('Inner Mongolia administrative divisions (GB/T 2260, current edition)',
     const list = countiesOfLeague('150300');
     list.pop();
     expect(countiesOfLeague('150300')).toHaveLength(3);
-    expect(() => (COUNTIES[0] as County).formerNames.push('x')).toThrow(TypeError);
+    expect(() => (counties()[0] as County).formerNames.push('x')).toThrow(TypeError);
   });
 });
 
@@ -170,7 +170,7 @@ describe('former names since 1980', () => {
     ['巴彦淖尔盟', '150800', 2003],
     ['昭乌达盟', '150400', 1983],
   ])('the 盟 %s is today %s (renamed %i)', (oldName, leagueCode, year) => {
-    expect(LEAGUES.find((league) => league.code === leagueCode)?.formerNames).toEqual([oldName]);
+    expect(leagues().find((league) => league.code === leagueCode)?.formerNames).toEqual([oldName]);
     expect(search(oldName)).toEqual(codes(countiesOfLeague(leagueCode)));
     const record = REGION_DATA.find((league) => league.code === leagueCode);
     expect(record?.former).toEqual([{ name: oldName, until: year, kind: 'renamed' }]);
@@ -183,7 +183,7 @@ describe('former names since 1980', () => {
   });
 
   it('the 盟市 that kept their names have no former names', () => {
-    const unchanged = LEAGUES.filter((league) => league.formerNames.length === 0).map((league) => league.name);
+    const unchanged = leagues().filter((league) => league.formerNames.length === 0).map((league) => league.name);
     expect(unchanged).toEqual(['呼和浩特市', '包头市', '乌海市', '兴安盟', '锡林郭勒盟', '阿拉善盟']);
   });
 
@@ -243,7 +243,7 @@ describe('former names since 1980', () => {
   });
 
   it('every former name carries the year of its change and points only at current units', () => {
-    const currentCodes = new Set(codes(COUNTIES));
+    const currentCodes = new Set(codes(counties()));
     const formers = REGION_DATA.flatMap((league) => [
       ...(league.former ?? []),
       ...league.counties.flatMap((county) => [...(county.former ?? []), ...(county.formerLeagues ?? [])]),

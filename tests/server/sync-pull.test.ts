@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS_DOCUMENT } from '../../src/domain';
-import { CASE_SCHEMA_VERSION, COUNTY_LIST_VERSION, PROTOCOL_VERSION, parsePullResponse, type PullResponse, type PushResponse, type SyncErrorBody } from '../../src/shared/sync-protocol';
+import { CASE_SCHEMA_VERSION, countyListVersion, PROTOCOL_VERSION, parsePullResponse, type PullResponse, type PushResponse, type SyncErrorBody } from '../../src/shared/sync-protocol';
 import { createAccount } from '../../src/server/county/administration';
 import { describeOnEachDatabase } from './helpers';
 import { OTHER_TOWNSHIP, TabletSim, TOWNSHIP } from '../support/sync-fixtures';
@@ -36,7 +36,7 @@ describeOnEachDatabase('pull', (kind) => {
 
     const first = await pull(null);
     expect(first.township).toEqual(TOWNSHIP);
-    expect(first.countyListVersion).toBe(COUNTY_LIST_VERSION);
+    expect(first.countyListVersion).toBe(countyListVersion());
     expect(first.clerks).toEqual([{ username: 'wangfang', displayName: '王芳', townshipCode: TOWNSHIP.code, active: true }]);
     expect(first.parameterSets.map((p) => p.version)).toEqual(['county-2027.1']);
     expect(first.caseUpdates).toEqual([]);

@@ -168,6 +168,27 @@ describe('the upgrade mechanism', () => {
   });
 });
 
+describe('the installed version', () => {
+  it('of a device with no database is none, and asking leaves no database behind', async () => {
+    const name = freshName();
+    expect(await installedSchemaVersion(name)).toBeNull();
+    expect(await installedSchemaVersion(name)).toBeNull();
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(name);
+  });
+
+  it('is the version Dexie declared, read without opening it at a version', async () => {
+    const name = freshName();
+    const older = new Dexie(name);
+    older.version(1).stores({ cases: 'id' });
+    await older.open();
+    older.close();
+    expect(await installedSchemaVersion(name)).toBe(1);
+    const check = track(new Dexie(name));
+    await check.open();
+    expect(check.verno).toBe(1);
+  });
+});
+
 describe('a database written by a newer app', () => {
   it('is refused with database-newer-than-app and a Chinese message, and left untouched', async () => {
     const name = freshName();

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS_DOCUMENT } from '../../src/domain';
 import { createCasesRepository, createReferenceRepository, createSyncRepository, type JiexuDb } from '../../src/storage';
-import { COUNTY_LIST_VERSION, PROTOCOL_VERSION, type PullResponse } from '../../src/shared/sync-protocol';
+import { countyListVersion, PROTOCOL_VERSION, type PullResponse } from '../../src/shared/sync-protocol';
 import { caseFacts, freshDb, registration, steppingClock } from './support';
 
 let open: JiexuDb[] = [];
@@ -26,7 +26,7 @@ function page(over: Partial<PullResponse> = {}): PullResponse {
     more: false,
     serverTime: '2024-05-02T09:00:00.000Z',
     township: { code: '150102001', name: '海拉尔路街道' },
-    countyListVersion: COUNTY_LIST_VERSION,
+    countyListVersion: countyListVersion(),
     parameterSets: [],
     clerks: [],
     caseUpdates: [],

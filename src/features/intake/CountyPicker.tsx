@@ -2,12 +2,12 @@
 // from two lists or search by any name the place has had since 1980 (typing 昭乌达盟 finds 赤峰市's
 // units), because placement papers from the 1980s use the old names.
 import { useDeferredValue, useId, useMemo, useState, type Ref } from 'react';
-import { COUNTIES, LEAGUES, countiesOfLeague, findCounty, searchRegions, type County } from '../../domain/regions';
+import { leagues, countiesOfLeague, findCounty, searchRegions, type County } from '../../domain/regions';
 
 const MAX_RESULTS = 30;
 
 function leagueName(code: string): string {
-  return LEAGUES.find((l) => l.code === code)?.name ?? code;
+  return leagues().find((l) => l.code === code)?.name ?? code;
 }
 
 /** The former name that made a county match the query, to show why it was found. */
@@ -16,7 +16,7 @@ function matchedFormerName(county: County, query: string): string | null {
   if (q === '' || county.name.includes(q) || leagueName(county.leagueCode).includes(q)) return null;
   const own = county.formerNames.find((n) => n.includes(q) || q.includes(n));
   if (own) return own;
-  const league = LEAGUES.find((l) => l.code === county.leagueCode);
+  const league = leagues().find((l) => l.code === county.leagueCode);
   return league?.formerNames.find((n) => n.includes(q) || q.includes(n)) ?? null;
 }
 
@@ -64,7 +64,7 @@ export function CountyPicker({ value, onChange, onBlur, invalid, describedBy, se
             }}
           >
             <option value="">请选择盟市</option>
-            {LEAGUES.map((l) => (
+            {leagues().map((l) => (
               <option key={l.code} value={l.code}>
                 {l.name}
               </option>
@@ -148,6 +148,3 @@ export function CountyPicker({ value, onChange, onBlur, invalid, describedBy, se
     </div>
   );
 }
-
-/** Every county-level unit, for tests and the summary. */
-export const COUNTY_COUNT = COUNTIES.length;

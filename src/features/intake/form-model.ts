@@ -298,14 +298,16 @@ export function validateIntake(values: IntakeFormValues): IntakeValidation {
  * The form's zod schema for zodResolver: the shared schemas do the checking (validateIntake), and
  * the parsed output is what a case is saved from.
  */
-export const intakeFormSchema = z
-  .custom<IntakeFormValues>((v) => typeof v === 'object' && v !== null)
-  .transform((values, ctx): IntakeSubmission => {
-    const r = validateIntake(values);
-    if (r.ok) return r.submission;
-    for (const p of r.problems) ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) });
-    return z.NEVER;
-  });
+export const intakeFormSchema = z.lazy(() =>
+  z
+    .custom<IntakeFormValues>((v) => typeof v === 'object' && v !== null)
+    .transform((values, ctx): IntakeSubmission => {
+      const r = validateIntake(values);
+      if (r.ok) return r.submission;
+      for (const p of r.problems) ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) });
+      return z.NEVER;
+    }),
+);
 
 export const DISCHARGE_MODE_OPTIONS = DISCHARGE_MODES;
 

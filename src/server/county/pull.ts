@@ -1,7 +1,7 @@
 // Pull: what changed at the county since the device's cursor — parameter sets, this township's
 // clerk accounts, and county-side changes to this township's cases — read from the change log.
 
-import { COUNTY_LIST_VERSION, CLOCK_SKEW_LIMIT_MS, PROTOCOL_VERSION, type CaseUpdate, type PullRequest, type PullResponse } from '../../shared/sync-protocol';
+import { countyListVersion, CLOCK_SKEW_LIMIT_MS, PROTOCOL_VERSION, type CaseUpdate, type PullRequest, type PullResponse } from '../../shared/sync-protocol';
 import { authorize, decide, pullScope, type Principal } from '../auth/policy';
 import { ApiError } from '../errors';
 import type { CountyContext } from './context';
@@ -83,7 +83,7 @@ export async function pullChanges(ctx: CountyContext, device: Principal & { kind
     serverTime: now.toISOString(),
     ...(Math.abs(skew) > CLOCK_SKEW_LIMIT_MS ? { clockSkewMs: Math.round(skew) } : {}),
     township,
-    countyListVersion: COUNTY_LIST_VERSION,
+    countyListVersion: countyListVersion(),
     parameterSets,
     clerks,
     caseUpdates,

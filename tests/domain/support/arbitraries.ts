@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { CaseFacts, ContributionPeriod } from '../../../src/domain/case-facts';
 import { formatMonth, monthOf } from '../../../src/domain/months';
-import { COUNTIES } from '../../../src/domain/regions';
+import { counties } from '../../../src/domain/regions';
 import { makeId } from './cases';
 
 const FIRST_AS_OF = monthOf(2019, 7);
@@ -32,7 +32,7 @@ export const caseFactsArb: fc.Arbitrary<CaseFacts> = fc
     female: fc.boolean(),
     femaleCategory: fc.constantFrom('cadre' as const, 'worker' as const),
     subsidy: fc.boolean(),
-    county: fc.constantFrom(...COUNTIES.map((c) => c.code)),
+    county: fc.constantFrom(...counties().map((c) => c.code)),
     unitExists: fc.boolean(),
     unitCanPay: fc.boolean(),
     superiorExists: fc.boolean(),
