@@ -79,7 +79,8 @@ export function useClerk(): ClerkContextValue {
 
 /** Opens the database and everything the screens need from it, once. */
 export async function openSession(dbName: string = DEFAULT_DB_NAME): Promise<Session> {
-  // The sync service is not needed to start typing: its chunk loads beside the database open.
+  // The sync service is evaluated beside the database open, not with the app; its chunk is fetched
+  // with the app's all the same (AWAITED_AT_START in vite.config.ts), as the first screen waits for it.
   const syncModule = import('../sync/tablet-sync');
   const db = await openJiexuDb(dbName);
   const reference = createReferenceRepository(db);
