@@ -3,7 +3,7 @@
 // document; devices validate it with `parameterSetSchema` and store it; every determination records
 // the version it used. A value asked for a month before its first entry is `not-in-force`.
 
-import * as z from 'zod';
+import { z } from './zod';
 import { JiexuError } from './errors';
 import { leagues } from './regions';
 import { isIsoDate, tryParseMonth, formatMonth, type MonthIndex } from './months';
@@ -14,18 +14,24 @@ export const PARAMETER_SET_FORMAT = 'jiexu.parameters/1';
 // Built on first use (z.lazy), not at import: building zod schemas is most of the cost of loading
 // the engine, and a tablet needs them only when a county publishes a new document.
 function buildParameterSetSchema() {
-  const isoDate = z.string().refine(isIsoDate, 'not a date (expected YYYY-MM-DD)');
-  const yearMonth = z.string().regex(/^\d{4}-\d{2}$/, 'expected YYYY-MM').refine((s) => tryParseMonth(s) !== null, 'not a month');
-  const decimalText = z.string().refine((s) => parseScaled(s) !== null, 'not a non-negative decimal number');
-  const ratioText = decimalText.refine((s) => {
-    const d = parseScaled(s);
-    return d !== null && d.units <= d.scale;
-  }, 'must be between 0 and 1');
-  const yuanText = z.string().refine((s) => parseYuanToFen(s) !== null, 'not a yuan amount with at most two decimals');
-  const months = z.number().int().min(0).max(1200);
-  const source = z.string().min(1, 'a source citation is required');
+  const isoDate = z.string().check(z.refine(isIsoDate, 'not a date (expected YYYY-MM-DD)'));
+  const yearMonth = z.string().check(
+    z.regex(/^\d{4}-\d{2}$/, 'expected YYYY-MM'),
+    z.refine((s: string) => tryParseMonth(s) !== null, 'not a month'),
+  );
+  const decimalIsValid = (s: string) => parseScaled(s) !== null;
+  const ratioText = z.string().check(
+    z.refine(decimalIsValid, 'not a non-negative decimal number'),
+    z.refine((s: string) => {
+      const d = parseScaled(s);
+      return d !== null && d.units <= d.scale;
+    }, 'must be between 0 and 1'),
+  );
+  const yuanText = z.string().check(z.refine((s: string) => parseYuanToFen(s) !== null, 'not a yuan amount with at most two decimals'));
+  const months = z.number().check(z.int(), z.minimum(0), z.maximum(1200));
+  const source = z.string().check(z.minLength(1, 'a source citation is required'));
 
-  function entry<V extends z.ZodType, U extends string>(value: V, unit: U) {
+  function entry<V extends z.ZodMiniType, U extends string>(value: V, unit: U) {
     return z.strictObject({
       from: isoDate,
       value,
@@ -33,56 +39,58 @@ function buildParameterSetSchema() {
       source,
       provisional: z.boolean(),
       /** A choice made where the notice is silent (policy-rules.md "[convention]"). */
-      convention: z.boolean().optional(),
-      note: z.string().optional(),
+      convention: z.optional(z.boolean()),
+      note: z.optional(z.string()),
     });
   }
 
-  function series<E extends z.ZodType<{ from: string }>>(e: E) {
-    return z
-      .array(e)
-      .min(1, 'at least one dated value is required')
-      .superRefine((list, ctx) => {
+  function series<E extends z.ZodMiniType<{ from: string }>>(e: E) {
+    return z.array(e).check(
+      z.minLength(1, 'at least one dated value is required'),
+      z.superRefine((list: z.output<E>[], ctx) => {
         for (let i = 1; i < list.length; i++) {
           if (list[i - 1]!.from >= list[i]!.from) {
             ctx.addIssue({ code: 'custom', path: [i, 'from'], message: 'dates must be strictly increasing' });
           }
         }
-      });
+      }),
+    );
   }
 
   const wageRow = z.strictObject({
-    year: z.number().int().min(1950).max(2199),
+    year: z.number().check(z.int(), z.minimum(1950), z.maximum(2199)),
     value: yuanText,
     unit: z.literal('CNY/month'),
     source,
     provisional: z.boolean(),
-    note: z.string().optional(),
+    note: z.optional(z.string()),
   });
 
-  const wageRows = z.array(wageRow).superRefine((rows, ctx) => {
-    const seen = new Set<number>();
-    rows.forEach((r, i) => {
-      if (seen.has(r.year)) ctx.addIssue({ code: 'custom', path: [i, 'year'], message: `wage year ${r.year} appears twice` });
-      seen.add(r.year);
-    });
-  });
+  const wageRows = z.array(wageRow).check(
+    z.superRefine((rows: z.output<typeof wageRow>[], ctx) => {
+      const seen = new Set<number>();
+      rows.forEach((r, i) => {
+        if (seen.has(r.year)) ctx.addIssue({ code: 'custom', path: [i, 'year'], message: `wage year ${r.year} appears twice` });
+        seen.add(r.year);
+      });
+    }),
+  );
 
   const retirementCategory = z.strictObject({
-    originalAgeYears: z.number().int().min(40).max(70),
+    originalAgeYears: z.number().check(z.int(), z.minimum(40), z.maximum(70)),
     /** S: the first birth month whose retirement is delayed. */
     firstDelayedBirth: yearMonth,
     /** Birth months per extra month of delay. */
-    stepBirthMonths: z.number().int().min(1).max(24),
+    stepBirthMonths: z.number().check(z.int(), z.minimum(1), z.maximum(24)),
     capMonths: months,
   });
 
   return z.strictObject({
     format: z.literal(PARAMETER_SET_FORMAT),
     /** The version id every determination records. */
-    version: z.string().min(1).max(100),
-    title: z.string().min(1),
-    issuedBy: z.string().min(1),
+    version: z.string().check(z.minLength(1), z.maxLength(100)),
+    title: z.string().check(z.minLength(1)),
+    issuedBy: z.string().check(z.minLength(1)),
     issued: isoDate,
     fixed: z.strictObject({
       militaryInsuranceLawDate: series(entry(isoDate, 'date')),
@@ -107,7 +115,7 @@ function buildParameterSetSchema() {
       region: wageRows,
       /** Rows of a 盟市 (keyed by its code) override the region's row of the same year. */
       leagues: z.record(
-        z.string().refine((code) => leagues().some((l) => l.code === code), 'not a 盟市 code of the region'),
+        z.string().check(z.refine((code: string) => leagues().some((l) => l.code === code), 'not a 盟市 code of the region')),
         wageRows,
       ),
     }),
@@ -132,7 +140,7 @@ function buildParameterSetSchema() {
       provisional: z.boolean(),
       unit: z.literal('months'),
       baseMonths: months,
-      firstRaisedYear: z.number().int().min(1950).max(2199),
+      firstRaisedYear: z.number().check(z.int(), z.minimum(1950), z.maximum(2199)),
       stepMonthsPerYear: months,
       capMonths: months,
     }),

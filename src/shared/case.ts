@@ -2,22 +2,24 @@
 // One schema for every entry point; problems come back one per field, `field.path: what is wrong`, in
 // English (the UI maps codes and paths to Chinese itself).
 
-import * as z from 'zod';
+import { z } from '../domain/zod';
 import { crossFieldProblems, isMonthOrDate, type CaseFacts, type Problem } from '../domain';
 import { once } from '../domain/once';
 import { findCounty } from '../domain/regions';
 
 const DATE_MESSAGE = 'not a date (expected YYYY-MM-DD or YYYY-MM)';
 
-const dateField = once(() => z.string().refine(isMonthOrDate, DATE_MESSAGE));
+const dateField = once(() => z.string().check(z.refine(isMonthOrDate, DATE_MESSAGE)));
 
 const period = once(() => z.strictObject({ from: dateField(), to: dateField() }));
 
 const countyCode = once(() =>
-  z.string().superRefine((code, ctx) => {
-    if (!/^\d{6}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'expected a six-digit county code (GB/T 2260)' });
-    else if (!findCounty(code)) ctx.addIssue({ code: 'custom', message: `unknown county code "${code}"` });
-  }),
+  z.string().check(
+    z.superRefine((code: string, ctx) => {
+      if (!/^\d{6}$/.test(code)) ctx.addIssue({ code: 'custom', message: 'expected a six-digit county code (GB/T 2260)' });
+      else if (!findCounty(code)) ctx.addIssue({ code: 'custom', message: `unknown county code "${code}"` });
+    }),
+  ),
 );
 
 /** Splits `pension.periods[0].from` into zod's path form. */
@@ -37,45 +39,49 @@ function pathArray(path: string): (string | number)[] {
 
 // Built on first use (z.lazy), as are the other schemas of src/shared: building a zod schema is far
 // slower than parsing with it, and a tablet opening its first screen needs none of them yet.
-export const caseFactsSchema = z.lazy(() =>
-  z
-    .strictObject({
-      asOf: dateField(),
-      applicationDate: dateField(),
-      person: z.strictObject({
-        idNumber: z.string().trim().min(1, 'required').max(32, 'too long for an ID number'),
-        femaleCategory: z.enum(['cadre', 'worker']).nullable().default(null),
-      }),
-      service: z.strictObject({
-        enlistment: dateField(),
-        discharge: dateField(),
-        militarySubsidyReceived: z.boolean(),
-      }),
-      placement: z.strictObject({
-        countyCode: countyCode(),
-        unitExists: z.boolean(),
-        unitCanPay: z.boolean(),
-        superiorExists: z.boolean(),
-        superiorCanPay: z.boolean(),
-      }),
-      pension: z.strictObject({
-        insuredAtEnlistment: z.boolean(),
-        firstInsured: dateField().nullable().default(null),
-        periods: z.array(period()).max(200, 'at most 200 periods'),
-        agencyGapMonths: z.number().int('expected a whole number of months').min(0, 'must not be negative').max(1200, 'at most 1200 months').nullable().default(null),
-      }),
-      medical: z.strictObject({
-        periods: z.array(period()).max(200, 'at most 200 periods'),
-      }),
-      assistance: z.strictObject({
-        dibao: z.boolean(),
-        tekun: z.boolean(),
-      }),
-    })
-    .superRefine((facts, ctx) => {
-      for (const p of crossFieldProblems(facts)) ctx.addIssue({ code: 'custom', message: p.message, path: pathArray(p.path) });
+export const caseFactsSchema = z.lazy(() => {
+  const facts = z.strictObject({
+    asOf: dateField(),
+    applicationDate: dateField(),
+    person: z.strictObject({
+      idNumber: z.string().check(z.trim(), z.minLength(1, 'required'), z.maxLength(32, 'too long for an ID number')),
+      femaleCategory: z._default(z.nullable(z.enum(['cadre', 'worker'])), null),
     }),
-);
+    service: z.strictObject({
+      enlistment: dateField(),
+      discharge: dateField(),
+      militarySubsidyReceived: z.boolean(),
+    }),
+    placement: z.strictObject({
+      countyCode: countyCode(),
+      unitExists: z.boolean(),
+      unitCanPay: z.boolean(),
+      superiorExists: z.boolean(),
+      superiorCanPay: z.boolean(),
+    }),
+    pension: z.strictObject({
+      insuredAtEnlistment: z.boolean(),
+      firstInsured: z._default(z.nullable(dateField()), null),
+      periods: z.array(period()).check(z.maxLength(200, 'at most 200 periods')),
+      agencyGapMonths: z._default(
+        z.nullable(z.number().check(z.int('expected a whole number of months'), z.minimum(0, 'must not be negative'), z.maximum(1200, 'at most 1200 months'))),
+        null,
+      ),
+    }),
+    medical: z.strictObject({
+      periods: z.array(period()).check(z.maxLength(200, 'at most 200 periods')),
+    }),
+    assistance: z.strictObject({
+      dibao: z.boolean(),
+      tekun: z.boolean(),
+    }),
+  });
+  return facts.check(
+    z.superRefine((value: z.output<typeof facts>, ctx) => {
+      for (const p of crossFieldProblems(value)) ctx.addIssue({ code: 'custom', message: p.message, path: pathArray(p.path) });
+    }),
+  );
+});
 
 /** What a client may send: optional-with-default fields may be left out. */
 export type CaseFactsInput = z.input<typeof caseFactsSchema>;
@@ -123,7 +129,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Problems of a zod error, one per field (an unknown key is reported at its own path). */
-export function problemsOfZodError(error: z.ZodError): Problem[] {
+export function problemsOfZodError(error: z.core.$ZodError): Problem[] {
   const out: Problem[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {

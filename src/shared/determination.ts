@@ -1,17 +1,17 @@
 // A determination as untrusted data (a tablet's copy arriving at the server, a stored record read
 // back): the zod schema that checks it against the engine's Determination type.
 
-import * as z from 'zod';
+import { z } from '../domain/zod';
 import { RULES, type Determination, type RuleId } from '../domain';
 import { once } from '../domain/once';
 
 // The pieces the schemas below share, built with the first of them.
 const atoms = once(() => ({
   ruleId: z.enum(Object.keys(RULES) as [RuleId, ...RuleId[]]),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
-  money: z.string().regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals'),
-  rate: z.string().regex(/^\d+(\.\d+)?$/, 'expected a decimal rate'),
-  months: z.number().int().min(0),
+  month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM')),
+  money: z.string().check(z.regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals')),
+  rate: z.string().check(z.regex(/^\d+(\.\d+)?$/, 'expected a decimal rate')),
+  months: z.number().check(z.int(), z.minimum(0)),
   unitPayer: z.enum(['unit', 'superior', 'fiscal']),
 }));
 
@@ -23,7 +23,7 @@ export const parameterUseSchema = z.lazy(() =>
     from: z.string(),
     source: z.string(),
     provisional: z.boolean(),
-    convention: z.boolean().optional(),
+    convention: z.optional(z.boolean()),
   }),
 );
 
@@ -42,10 +42,10 @@ export const warningSchema = z.lazy(() =>
       'payer-confirmation-required',
     ]),
     rule: atoms().ruleId,
-    parameter: z.string().optional(),
-    scheme: z.enum(['pension', 'medical']).optional(),
-    months: z.number().int().optional(),
-    date: z.string().optional(),
+    parameter: z.optional(z.string()),
+    scheme: z.optional(z.enum(['pension', 'medical'])),
+    months: z.optional(z.number().check(z.int())),
+    date: z.optional(z.string()),
   }),
 );
 
@@ -65,78 +65,70 @@ export const determinationSchema = z.lazy(() => {
   return z.object({
     inScope: z.boolean(),
     outOfScopeReasons: z.array(z.enum(['invalid-id-number', 'bad-service-dates', 'post-2012-without-subsidy'])),
-    identity: z
-      .object({
-        idNumber: z.string().regex(/^\d{17}[\dX]$/),
-        sex: z.enum(['male', 'female']),
-        birth: month,
-        upgradedFrom15: z.boolean(),
-      })
-      .nullable(),
-    idNumberProblem: z.enum(['length', 'characters', 'birth-date', 'checksum']).nullable(),
-    regime: z.enum(['deemed', 'combined']).nullable(),
-    militaryMonths: months.nullable(),
-    applicationLate: z.boolean().nullable(),
-    routing: z.enum(['unit', 'superior', 'department']).nullable(),
-    retirement: z
-      .object({
-        category: z.enum(['male', 'female-cadre', 'female-worker']),
-        delayMonths: months,
-        ageMonths: months,
-        month,
-        reached: z.boolean(),
-        minimumPensionMonths: months,
-      })
-      .nullable(),
-    pension: z
-      .object({
-        firstInsured: month,
-        firstInsuredSource: z.enum(['enlistment', 'recorded']),
-        paidMonths: months,
-        gapMonths: months,
-        gapSource: z.enum(['estimate', 'agency']),
-        estimatedGapMonths: months,
-        backPayMonths: months,
-        baseMonthly: money,
-        unitRate: rate,
-        individualRate: rate,
-        unitAmount: money,
-        individualAmount: money,
-        lateFee: money,
-        unitPayer,
-        individualSubsidyEligible: z.boolean(),
-        timing: z.literal('on-approval'),
-        cumulativeMonths: months,
-        shortfallMonths: months,
-        extensionMonths: months,
-        oneTimeMonths: months,
-      })
-      .nullable(),
-    medical: z
-      .object({
-        paidMonths: months,
-        countedMonths: months,
-        requiredMonths: months,
-        shortfallMonths: months,
-        timing: z.literal('at-retirement'),
-        payableNow: z.boolean(),
-        baseMonthly: money.nullable(),
-        unitRate: rate.nullable(),
-        individualRate: rate.nullable(),
-        unitAmount: money.nullable(),
-        individualAmount: money.nullable(),
-        unitPayer,
-        fiscalMonths: months,
-        uncoveredUnitMonths: months,
-        uncoveredUnitAmount: money,
-      })
-      .nullable(),
+    identity: z.nullable(z.object({
+      idNumber: z.string().check(z.regex(/^\d{17}[\dX]$/)),
+      sex: z.enum(['male', 'female']),
+      birth: month,
+      upgradedFrom15: z.boolean(),
+    })),
+    idNumberProblem: z.nullable(z.enum(['length', 'characters', 'birth-date', 'checksum'])),
+    regime: z.nullable(z.enum(['deemed', 'combined'])),
+    militaryMonths: z.nullable(months),
+    applicationLate: z.nullable(z.boolean()),
+    routing: z.nullable(z.enum(['unit', 'superior', 'department'])),
+    retirement: z.nullable(z.object({
+      category: z.enum(['male', 'female-cadre', 'female-worker']),
+      delayMonths: months,
+      ageMonths: months,
+      month,
+      reached: z.boolean(),
+      minimumPensionMonths: months,
+    })),
+    pension: z.nullable(z.object({
+      firstInsured: month,
+      firstInsuredSource: z.enum(['enlistment', 'recorded']),
+      paidMonths: months,
+      gapMonths: months,
+      gapSource: z.enum(['estimate', 'agency']),
+      estimatedGapMonths: months,
+      backPayMonths: months,
+      baseMonthly: money,
+      unitRate: rate,
+      individualRate: rate,
+      unitAmount: money,
+      individualAmount: money,
+      lateFee: money,
+      unitPayer,
+      individualSubsidyEligible: z.boolean(),
+      timing: z.literal('on-approval'),
+      cumulativeMonths: months,
+      shortfallMonths: months,
+      extensionMonths: months,
+      oneTimeMonths: months,
+    })),
+    medical: z.nullable(z.object({
+      paidMonths: months,
+      countedMonths: months,
+      requiredMonths: months,
+      shortfallMonths: months,
+      timing: z.literal('at-retirement'),
+      payableNow: z.boolean(),
+      baseMonthly: z.nullable(money),
+      unitRate: z.nullable(rate),
+      individualRate: z.nullable(rate),
+      unitAmount: z.nullable(money),
+      individualAmount: z.nullable(money),
+      unitPayer,
+      fiscalMonths: months,
+      uncoveredUnitMonths: months,
+      uncoveredUnitAmount: money,
+    })),
     provisional: z.array(z.string()),
     warnings: z.array(warningSchema),
     trace: z.array(traceStepSchema),
     asOf: month,
-    parametersVersion: z.string().min(1),
-    rulesVersion: z.string().min(1),
+    parametersVersion: z.string().check(z.minLength(1)),
+    rulesVersion: z.string().check(z.minLength(1)),
   });
 });
 

@@ -2,7 +2,7 @@
 // name and contact, how he left the army, the placement unit's names and who confirmed it cannot pay,
 // the medical insurance start. Messages are English; the UI maps field paths to Chinese.
 
-import * as z from 'zod';
+import { z } from '../domain/zod';
 import { tryParseMonth, type CaseFacts, type Problem } from '../domain';
 import { problemsOfZodError } from './case';
 
@@ -14,26 +14,26 @@ const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-export const registrationSchema = z.lazy(() =>
-  z.strictObject({
-    name: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
+export const registrationSchema = z.lazy(() => {
+  const trimmedText = (max: number) => z.string().check(z.trim(), z.maxLength(max, `at most ${max} characters`));
+  return z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1, 'required'), z.maxLength(50, 'at most 50 characters')),
     phone: z
       .string()
-      .trim()
-      .refine((p) => p === '' || MOBILE.test(p) || LANDLINE.test(p), 'expected a mobile number (11 digits starting 13–19) or a landline (0xxx-xxxxxxx)'),
-    address: z.string().trim().max(200, 'at most 200 characters'),
+      .check(
+        z.trim(),
+        z.refine((p: string) => p === '' || MOBILE.test(p) || LANDLINE.test(p), 'expected a mobile number (11 digits starting 13–19) or a landline (0xxx-xxxxxxx)'),
+      ),
+    address: trimmedText(200),
     dischargeMode: z.enum(DISCHARGE_MODES),
-    unitName: z.string().trim().max(100, 'at most 100 characters'),
-    superiorName: z.string().trim().max(100, 'at most 100 characters'),
-    confirmedBy: z.string().trim().max(100, 'at most 100 characters'),
+    unitName: trimmedText(100),
+    superiorName: trimmedText(100),
+    confirmedBy: trimmedText(100),
     medicalInsuredAtEnlistment: z.boolean(),
-    medicalFirstInsured: z
-      .string()
-      .refine((m) => MONTH.test(m) && tryParseMonth(m) !== null, 'not a month (expected YYYY-MM)')
-      .nullable(),
-    otherInsuranceNote: z.string().trim().max(500, 'at most 500 characters'),
-  }),
-);
+    medicalFirstInsured: z.nullable(z.string().check(z.refine((m: string) => MONTH.test(m) && tryParseMonth(m) !== null, 'not a month (expected YYYY-MM)'))),
+    otherInsuranceNote: trimmedText(500),
+  });
+});
 
 export type Registration = z.output<typeof registrationSchema>;
 export type RegistrationInput = z.input<typeof registrationSchema>;

@@ -5,7 +5,7 @@
 // ValidatedMutation, in the server). A tablet of another protocol or schema version gets a
 // `protocol-mismatch` / `schema-mismatch` code it shows as 请更新应用, never a silent drop.
 
-import * as z from 'zod';
+import { z } from '../domain/zod';
 import type { Determination, Problem } from '../domain';
 import { once } from '../domain/once';
 import { problemsOfZodError } from './case';
@@ -72,7 +72,7 @@ export { countyListVersion } from './county-list';
 
 // --- figures digest ------------------------------------------------------------------------------
 
-const money = once(() => z.string().regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals'));
+const money = once(() => z.string().check(z.regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals')));
 const unitPayer = once(() => z.enum(['unit', 'superior', 'fiscal']));
 
 /**
@@ -81,18 +81,18 @@ const unitPayer = once(() => z.enum(['unit', 'superior', 'fiscal']));
  */
 export const figuresDigestSchema = z.lazy(() =>
   z.strictObject({
-    parametersVersion: z.string().min(1).max(100),
-    rulesVersion: z.string().min(1).max(100),
-    asOf: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
+    parametersVersion: z.string().check(z.minLength(1), z.maxLength(100)),
+    rulesVersion: z.string().check(z.minLength(1), z.maxLength(100)),
+    asOf: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM')),
     inScope: z.boolean(),
-    militaryMonths: z.number().int().min(0).nullable(),
-    backPayMonths: z.number().int().min(0).nullable(),
-    pensionUnitAmount: money().nullable(),
-    pensionIndividualAmount: money().nullable(),
-    pensionUnitPayer: unitPayer().nullable(),
-    medicalUnitAmount: money().nullable(),
-    medicalIndividualAmount: money().nullable(),
-    medicalUnitPayer: unitPayer().nullable(),
+    militaryMonths: z.nullable(z.number().check(z.int(), z.minimum(0))),
+    backPayMonths: z.nullable(z.number().check(z.int(), z.minimum(0))),
+    pensionUnitAmount: z.nullable(money()),
+    pensionIndividualAmount: z.nullable(money()),
+    pensionUnitPayer: z.nullable(unitPayer()),
+    medicalUnitAmount: z.nullable(money()),
+    medicalIndividualAmount: z.nullable(money()),
+    medicalUnitPayer: z.nullable(unitPayer()),
   }),
 );
 export type FiguresDigest = z.output<typeof figuresDigestSchema>;
@@ -123,72 +123,76 @@ export function differingFigures(a: FiguresDigest, b: FiguresDigest): (keyof Fig
 
 // --- push ----------------------------------------------------------------------------------------
 
-const uuid = once(() => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID'));
-const isoInstant = once(() => z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time'));
-const deviceId = once(() => z.string().regex(/^[0-9ABCDEFGHJKMNPQRSTVWXYZ]{8}$/, 'expected an 8-character device id'));
-const seq = once(() => z.number().int('expected a whole number').min(1, 'must be 1 or more'));
+const uuid = once(() => z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID')));
+const isoInstant = once(() =>
+  z.string().check(z.refine((s: string) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time')),
+);
+const deviceId = once(() => z.string().check(z.regex(/^[0-9ABCDEFGHJKMNPQRSTVWXYZ]{8}$/, 'expected an 8-character device id')));
+const seq = once(() => z.number().check(z.int('expected a whole number'), z.minimum(1, 'must be 1 or more')));
 
 export const MUTATION_KINDS = ['case.create', 'case.update', 'case.withdraw'] as const;
 export const CASE_STATUSES = ['registered', 'withdrawn'] as const;
 export type WireCaseStatus = (typeof CASE_STATUSES)[number];
 
 /** One outbox mutation on the wire: the whole case state after the change, facts still untrusted. */
-export const wireMutationSchema = z.lazy(() =>
-  z
-    .strictObject({
-      seq: seq(),
-      mutationId: uuid(),
-      kind: z.enum(MUTATION_KINDS),
-      caseId: uuid(),
-      revision: z.number().int().min(1),
-      baseRevision: z.number().int().min(1).nullable(),
-      at: isoInstant(),
-      clerk: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
-      /**
-       * The clerk's county user name, from his online sign-in on this tablet; absent from tablets of the
-       * previous version and for a name picked without signing in. The server checks it against its
-       * accounts and flags, never refuses, a case whose account it cannot verify.
-       */
-      account: z.string().min(1, 'empty: leave it out instead').max(64, 'at most 64 characters').nullish(),
-      caseNumber: z.string().regex(/^\d{6}-[0-9A-Z]{8}-\d{5,}$/, 'expected COUNTY-DEVICE-NUMBER, e.g. 150102-K7Q2MX3B-00012'),
-      status: z.enum(CASE_STATUSES),
-      /** Checked by the server with parseCaseFacts: untrusted until then. */
-      facts: z.unknown(),
-      /** Checked by the server with parseRegistration: untrusted until then. */
-      registration: z.unknown(),
-      figures: figuresDigestSchema,
-    })
-    .superRefine((m, ctx) => {
+export const wireMutationSchema = z.lazy(() => {
+  const mutation = z.strictObject({
+    seq: seq(),
+    mutationId: uuid(),
+    kind: z.enum(MUTATION_KINDS),
+    caseId: uuid(),
+    revision: z.number().check(z.int(), z.minimum(1)),
+    baseRevision: z.nullable(z.number().check(z.int(), z.minimum(1))),
+    at: isoInstant(),
+    clerk: z.string().check(z.trim(), z.minLength(1, 'required'), z.maxLength(50, 'at most 50 characters')),
+    /**
+     * The clerk's county user name, from his online sign-in on this tablet; absent from tablets of the
+     * previous version and for a name picked without signing in. The server checks it against its
+     * accounts and flags, never refuses, a case whose account it cannot verify.
+     */
+    account: z.nullish(z.string().check(z.minLength(1, 'empty: leave it out instead'), z.maxLength(64, 'at most 64 characters'))),
+    caseNumber: z.string().check(z.regex(/^\d{6}-[0-9A-Z]{8}-\d{5,}$/, 'expected COUNTY-DEVICE-NUMBER, e.g. 150102-K7Q2MX3B-00012')),
+    status: z.enum(CASE_STATUSES),
+    /** Checked by the server with parseCaseFacts: untrusted until then. */
+    facts: z.unknown(),
+    /** Checked by the server with parseRegistration: untrusted until then. */
+    registration: z.unknown(),
+    figures: figuresDigestSchema,
+  });
+  return mutation.check(
+    z.superRefine((m: z.output<typeof mutation>, ctx) => {
       if (m.kind === 'case.create' && m.baseRevision !== null) ctx.addIssue({ code: 'custom', path: ['baseRevision'], message: 'must be null for case.create' });
       if (m.kind !== 'case.create' && m.baseRevision === null) ctx.addIssue({ code: 'custom', path: ['baseRevision'], message: `required for ${m.kind}` });
       if (m.baseRevision !== null && m.revision <= m.baseRevision) ctx.addIssue({ code: 'custom', path: ['revision'], message: 'must be greater than baseRevision' });
       if (m.kind === 'case.withdraw' && m.status !== 'withdrawn') ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be "withdrawn" for case.withdraw' });
     }),
-);
+  );
+});
 export type WireMutation = z.output<typeof wireMutationSchema>;
 
 const envelope = once(() => ({
   protocol: z.literal(PROTOCOL_VERSION),
-  appVersion: z.string().min(1).max(50),
-  schemaVersion: z.number().int(),
+  appVersion: z.string().check(z.minLength(1), z.maxLength(50)),
+  schemaVersion: z.number().check(z.int()),
   deviceId: deviceId(),
 }));
 
-export const pushRequestSchema = z.lazy(() =>
-  z
-    .strictObject({
-      ...envelope(),
-      clientTime: isoInstant(),
-      batch: z.array(wireMutationSchema).min(1, 'a batch has at least one mutation').max(MAX_BATCH, `at most ${MAX_BATCH} mutations`),
-    })
-    .superRefine((r, ctx) => {
+export const pushRequestSchema = z.lazy(() => {
+  const request = z.strictObject({
+    ...envelope(),
+    clientTime: isoInstant(),
+    batch: z.array(wireMutationSchema).check(z.minLength(1, 'a batch has at least one mutation'), z.maxLength(MAX_BATCH, `at most ${MAX_BATCH} mutations`)),
+  });
+  return request.check(
+    z.superRefine((r: z.output<typeof request>, ctx) => {
       r.batch.forEach((m, i) => {
         if (i > 0 && m.seq !== r.batch[i - 1]!.seq + 1) {
           ctx.addIssue({ code: 'custom', path: ['batch', i, 'seq'], message: `expected ${r.batch[i - 1]!.seq + 1}: a batch is consecutive sequence numbers in order` });
         }
       });
     }),
-);
+  );
+});
 export type PushRequest = z.output<typeof pushRequestSchema>;
 
 export const MUTATION_OUTCOMES = ['applied', 'duplicate', 'conflict'] as const;
@@ -202,7 +206,7 @@ export const mutationResultSchema = z.lazy(() =>
     /** applied: stored as the case's current version; duplicate: received before, not applied again; conflict: kept beside the county's version. */
     outcome: z.enum(MUTATION_OUTCOMES),
     /** The case's revision on the server after this mutation. */
-    serverRevision: z.number().int().min(1),
+    serverRevision: z.number().check(z.int(), z.minimum(1)),
     conflict: z.boolean(),
     possibleDuplicate: z.boolean(),
     figuresDiffer: z.boolean(),
@@ -214,10 +218,10 @@ export const pushResponseSchema = z.lazy(() =>
   z.object({
     protocol: z.literal(PROTOCOL_VERSION),
     /** Every mutation of this device up to and including this seq is on the server: remove them. */
-    ackedThroughSeq: z.number().int().min(0),
+    ackedThroughSeq: z.number().check(z.int(), z.minimum(0)),
     serverTime: isoInstant(),
     /** Present when the device clock is off by more than CLOCK_SKEW_LIMIT_MS: device minus server. */
-    clockSkewMs: z.number().int().optional(),
+    clockSkewMs: z.optional(z.number().check(z.int())),
     results: z.array(mutationResultSchema),
   }),
 );
@@ -229,8 +233,8 @@ export const pullRequestSchema = z.lazy(() =>
   z.strictObject({
     ...envelope(),
     /** Opaque; null for the first pull. */
-    cursor: z.string().max(100).nullable(),
-    clientTime: isoInstant().optional(),
+    cursor: z.nullable(z.string().check(z.maxLength(100))),
+    clientTime: z.optional(isoInstant()),
   }),
 );
 export type PullRequest = z.output<typeof pullRequestSchema>;
@@ -239,7 +243,7 @@ export const clerkPublicSchema = z.lazy(() =>
   z.object({
     username: z.string(),
     displayName: z.string(),
-    townshipCode: z.string().nullable(),
+    townshipCode: z.nullable(z.string()),
     active: z.boolean(),
   }),
 );
@@ -254,17 +258,17 @@ export const caseUpdateSchema = z.lazy(() =>
     caseId: uuid(),
     caseNumber: z.string(),
     /** The case's revision on the server: the base of the tablet's next change. */
-    serverRevision: z.number().int().min(1),
+    serverRevision: z.number().check(z.int(), z.minimum(1)),
     status: z.enum(CASE_STATUSES),
     countyStatus: z.enum(COUNTY_STATUSES),
     /** What the county asks the window to correct (退回补正), or null. */
-    correctionRequest: z.string().nullable(),
+    correctionRequest: z.nullable(z.string()),
     conflict: z.boolean(),
     /**
      * The case is linked to another of the same ID number, for the county to decide. Also sent alone
      * when only this changed (the revision stays): the county moved a link. Absent from older servers.
      */
-    possibleDuplicate: z.boolean().optional(),
+    possibleDuplicate: z.optional(z.boolean()),
     /** The case as the county now holds it: what the tablet adopts when it has no change of its own. */
     facts: z.unknown(),
     registration: z.unknown(),
@@ -280,7 +284,7 @@ export const pullResponseSchema = z.lazy(() =>
     /** More changes wait: pull again with the new cursor. */
     more: z.boolean(),
     serverTime: isoInstant(),
-    clockSkewMs: z.number().int().optional(),
+    clockSkewMs: z.optional(z.number().check(z.int())),
     township: z.object({ code: z.string(), name: z.string() }),
     countyListVersion: z.string(),
     /** Parameter set documents, validated by the tablet with parseParameterSet before use. */
@@ -296,8 +300,8 @@ export type PullResponse = z.output<typeof pullResponseSchema>;
 export const enrolRequestSchema = z.lazy(() =>
   z.strictObject({
     protocol: z.literal(PROTOCOL_VERSION),
-    appVersion: z.string().min(1).max(50),
-    code: z.string().trim().min(1, 'required').max(40),
+    appVersion: z.string().check(z.minLength(1), z.maxLength(50)),
+    code: z.string().check(z.trim(), z.minLength(1, 'required'), z.maxLength(40)),
     deviceId: deviceId(),
   }),
 );
@@ -308,7 +312,7 @@ export const enrolResponseSchema = z.lazy(() =>
     protocol: z.literal(PROTOCOL_VERSION),
     deviceId: deviceId(),
     /** The device's bearer credential: shown once, stored only as a hash on the server. */
-    credential: z.string().min(20),
+    credential: z.string().check(z.minLength(20)),
     township: z.object({ code: z.string(), name: z.string() }),
     serverTime: isoInstant(),
   }),
@@ -323,13 +327,13 @@ export const syncErrorBodySchema = z.lazy(() =>
       code: z.string(),
       message: z.string(),
       /** For `sequence-gap`: the seq the server expects next. */
-      expectedSeq: z.number().int().optional(),
+      expectedSeq: z.optional(z.number().check(z.int())),
       /** For `invalid-batch` / `invalid-request`: one per field. */
-      problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      problems: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
       /** For `protocol-mismatch` / `schema-mismatch`: what the server speaks. */
-      supported: z.array(z.number().int()).optional(),
+      supported: z.optional(z.array(z.number().check(z.int()))),
       /** For `too-many-attempts` (429): when the same request may be tried again (also the Retry-After header). */
-      retryAfterSeconds: z.number().int().min(0).optional(),
+      retryAfterSeconds: z.optional(z.number().check(z.int(), z.minimum(0))),
     }),
   }),
 );
@@ -363,7 +367,7 @@ export function versionProblem(input: unknown, options: { checkSchema: boolean }
   return null;
 }
 
-function parseWith<T>(schema: z.ZodType<T>, input: unknown, checkSchema: boolean): Parsed<T> {
+function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, checkSchema: boolean): Parsed<T> {
   const mismatch = versionProblem(input, { checkSchema });
   if (mismatch) return mismatch;
   const r = schema.safeParse(input);

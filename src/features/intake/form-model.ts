@@ -1,7 +1,7 @@
 // The intake form's values and how they become the shared schemas' input: the form keeps what the
 // clerk typed (strings, unanswered questions as null), the shared schemas decide what is valid, and
 // their problems come back on the form's own field paths, in Chinese.
-import * as z from 'zod';
+import { z } from '../../domain/zod';
 import { checkIdNumber, idProblemZh, tryParseMonth, type CaseFacts, type FemaleCategory, type Problem } from '../../domain';
 import { parseCaseFacts, type CaseFactsInput, type CaseParseResult } from '../../shared/case';
 import { DISCHARGE_MODES, registrationProblems, registrationSchema, type DischargeMode, type Registration } from '../../shared/registration';
@@ -299,14 +299,15 @@ export function validateIntake(values: IntakeFormValues): IntakeValidation {
  * the parsed output is what a case is saved from.
  */
 export const intakeFormSchema = z.lazy(() =>
-  z
-    .custom<IntakeFormValues>((v) => typeof v === 'object' && v !== null)
-    .transform((values, ctx): IntakeSubmission => {
+  z.pipe(
+    z.custom<IntakeFormValues>((v) => typeof v === 'object' && v !== null),
+    z.transform((values: IntakeFormValues, ctx): IntakeSubmission => {
       const r = validateIntake(values);
       if (r.ok) return r.submission;
-      for (const p of r.problems) ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) });
+      for (const p of r.problems) ctx.issues.push({ code: 'custom', message: p.message, input: values, path: p.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) });
       return z.NEVER;
     }),
+  ),
 );
 
 export const DISCHARGE_MODE_OPTIONS = DISCHARGE_MODES;
