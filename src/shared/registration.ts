@@ -18,12 +18,10 @@ export const registrationSchema = z.lazy(() => {
   const trimmedText = (max: number) => z.string().check(z.trim(), z.maxLength(max, `at most ${max} characters`));
   return z.strictObject({
     name: z.string().check(z.trim(), z.minLength(1, 'required'), z.maxLength(50, 'at most 50 characters')),
-    phone: z
-      .string()
-      .check(
-        z.trim(),
-        z.refine((p: string) => p === '' || MOBILE.test(p) || LANDLINE.test(p), 'expected a mobile number (11 digits starting 13–19) or a landline (0xxx-xxxxxxx)'),
-      ),
+    phone: z.string().check(
+      z.trim(),
+      z.refine((p: string) => p === '' || MOBILE.test(p) || LANDLINE.test(p), 'expected a mobile number (11 digits starting 13–19) or a landline (0xxx-xxxxxxx)'),
+    ),
     address: trimmedText(200),
     dischargeMode: z.enum(DISCHARGE_MODES),
     unitName: trimmedText(100),
