@@ -5,38 +5,15 @@ import './styles.css';
 
 const opening = () => document.querySelector<HTMLElement>('#root .opening');
 
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 /**
- * All of the app's modules (listed in index.html at build time), fetched in parallel. One request is
- * started per task: starting one costs the main thread a few milliseconds on a slow tablet.
- */
-async function preloadAppModules(): Promise<void> {
-  const list = document.getElementById('app-modules')?.textContent;
-  if (!list) return;
-  for (const href of JSON.parse(list) as string[]) {
-    const link = document.createElement('link');
-    link.rel = 'modulepreload';
-    link.href = href;
-    document.head.append(link);
-    await nextTask();
-  }
-}
-
-/**
- * Evaluated in steps, each in a task of its own, so that a slow tablet's main thread is never
- * blocked by all of it at once: React, then the rules engine with zod, then Dexie and storage, then
- * the app (whose imports of these find them evaluated already).
+ * Every step's modules are requested at once, so the browser fetches them in parallel, and each
+ * step's graph is evaluated in a task of its own when it has arrived, so that a slow tablet's main
+ * thread is never blocked by all of it at once: React, the rules engine with zod, Dexie and storage,
+ * the sync service the first screen waits for, and the app (whose imports find the rest evaluated).
  */
 async function loadApp(): Promise<void> {
-  void preloadAppModules();
-  await import('react-dom/client');
-  await nextTask();
-  await import('../domain');
-  await nextTask();
-  await import('../storage');
-  await nextTask();
-  await import('./boot');
+  const steps = [import('react-dom/client'), import('../domain'), import('../storage'), import('../sync/tablet-sync'), import('./boot')];
+  await Promise.all(steps);
 }
 
 function start(): void {

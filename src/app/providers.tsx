@@ -79,8 +79,7 @@ export function useClerk(): ClerkContextValue {
 
 /** Opens the database and everything the screens need from it, once. */
 export async function openSession(dbName: string = DEFAULT_DB_NAME): Promise<Session> {
-  // The sync service is evaluated beside the database open, not with the app; its chunk is fetched
-  // with the app's all the same (AWAITED_AT_START in vite.config.ts), as the first screen waits for it.
+  // Requested by main.tsx with the app's modules already, as the first screen waits for it.
   const syncModule = import('../sync/tablet-sync');
   const db = await openJiexuDb(dbName);
   const reference = createReferenceRepository(db);

@@ -56,7 +56,7 @@ const median = (xs: number[]) => {
 
 /**
  * The JS files the first screen loads: index.html's module scripts and modulepreloads, and the app's
- * modules that the entry script preloads after the shell's first paint (the `app-modules` list).
+ * modules that the entry script imports after the shell's first paint (the `app-modules` list).
  */
 export function firstScreenScripts(indexHtml: string): string[] {
   const srcs = new Set<string>();
