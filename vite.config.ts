@@ -22,14 +22,12 @@ function buildId(): string {
 
 const APP_VERSION = `${pkg.version}+${buildId()}`;
 
-/** Modules the first screen imports dynamically and still waits for (src/app/main.tsx requests them at once). */
-const AWAITED_AT_START = ['/src/sync/tablet-sync.ts'];
-
 /**
- * The app's modules are requested only after the static shell's first paint (src/app/main.tsx), so
- * index.html must not name them in <link rel="modulepreload">. It lists them instead in a JSON block
- * (not executed, so the CSP allows it): the first screen's script, in evaluation order, which the
- * bench counts and an e2e test holds against what the page fetched.
+ * The app's modules are requested only after the static shell's first paint, by the dynamic imports
+ * of src/app/main.tsx, so index.html must not name them in <link rel="modulepreload">. It lists them
+ * instead in a JSON block (not executed, so the CSP allows it): those imports' chunks and everything
+ * they import, dependencies first. This is the first screen's script, which the bench counts and an
+ * e2e test holds against what the page fetched.
  */
 function appModuleList(): Plugin {
   return {
@@ -40,12 +38,8 @@ function appModuleList(): Plugin {
       handler(html, ctx) {
         const bundle = ctx.bundle;
         if (!bundle) return html;
-        const chunkOf = (modulePath: string) => {
-          const chunk = Object.values(bundle).find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith(modulePath));
-          if (!chunk) throw new Error(`jiexu-app-module-list: the build has no chunk for ${modulePath}`);
-          return chunk;
-        };
-        // Dependencies before the chunks that import them: the order main.tsx evaluates them in.
+        const entry = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry && c.moduleIds.some((id) => id.endsWith('/src/app/main.tsx')));
+        if (!entry || entry.type !== 'chunk') throw new Error('jiexu-app-module-list: the build has no entry chunk for src/app/main.tsx');
         const seen = new Set<string>();
         const files: string[] = [];
         const visit = (fileName: string) => {
@@ -55,10 +49,7 @@ function appModuleList(): Plugin {
           chunk.imports.forEach(visit);
           files.push(fileName);
         };
-        visit(chunkOf('/src/app/boot.tsx').fileName);
-        // Imported dynamically, but the first screen waits for them (src/app/providers.tsx): fetched
-        // with the rest instead of one round trip later, and counted as first-screen script.
-        for (const awaited of AWAITED_AT_START) visit(chunkOf(awaited).fileName);
+        entry.dynamicImports.forEach(visit);
         return {
           html,
           tags: [{ tag: 'script', attrs: { type: 'application/json', id: 'app-modules' }, children: JSON.stringify(files.map((f) => `/${f}`)), injectTo: 'body' }],

@@ -79,7 +79,7 @@ export function useClerk(): ClerkContextValue {
 
 /** Opens the database and everything the screens need from it, once. */
 export async function openSession(dbName: string = DEFAULT_DB_NAME): Promise<Session> {
-  // Requested by main.tsx with the app's modules already, as the first screen waits for it.
+  // Already requested by main.tsx with the app's modules, as the first screen waits for it.
   const syncModule = import('../sync/tablet-sync');
   const db = await openJiexuDb(dbName);
   const reference = createReferenceRepository(db);
