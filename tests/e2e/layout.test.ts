@@ -33,4 +33,48 @@ describe.skipIf(!chromiumAvailable)('the layout on tablet screens', () => {
       await context.close();
     }
   });
+
+  it('keeps the intake screen to the type scale: four sizes, three weights, two families', async () => {
+    // Each font the first screen shows is resolved on its first layout (on Linux a synchronous
+    // lookup in the browser process per face); in thirteen sizes that was most of the layout's time.
+    const context = await harness.browser.newContext({ viewport: { width: 800, height: 1280 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${harness.server.url}#/intake`);
+      await page.getByRole('heading', { name: '受理登记' }).waitFor();
+      const { scale, fonts } = await page.evaluate(() => {
+        const probe = document.createElement('span');
+        document.body.append(probe);
+        const px = (size: string) => {
+          probe.style.fontSize = size;
+          return getComputedStyle(probe).fontSize;
+        };
+        const scale = ['1rem', 'var(--text-small)', 'var(--text-title)', 'var(--text-page-title)'].map(px);
+        probe.remove();
+        const fonts = new Map<string, string>();
+        for (const el of document.querySelectorAll<HTMLElement>('body *')) {
+          const hasText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
+          const isTextControl = el.matches('select, textarea, button, input:not([type=checkbox]):not([type=radio])');
+          if ((!hasText && !isTextControl) || el.getClientRects().length === 0) continue;
+          const s = getComputedStyle(el);
+          fonts.set(`${s.fontFamily}|${s.fontSize}|${s.fontWeight}|${s.fontStyle}`, el.className || el.tagName);
+        }
+        return { scale, fonts: [...fonts] };
+      });
+      const parts = fonts.map(([key, where]) => {
+        const [family, size, weight, style] = key.split('|');
+        return { family, size, weight, style, where };
+      });
+      expect(parts.length).toBeGreaterThan(3);
+      for (const f of parts) {
+        expect(scale, `${f.where}: font-size ${f.size} is not on the type scale`).toContain(f.size);
+        expect(['400', '600', '700'], `${f.where}: font-weight ${f.weight}`).toContain(f.weight);
+        expect(f.style).toBe('normal');
+      }
+      expect(new Set(parts.map((f) => f.family)).size).toBeLessThanOrEqual(2);
+      expect(parts.length).toBeLessThanOrEqual(10);
+    } finally {
+      await context.close();
+    }
+  });
 });
