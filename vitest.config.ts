@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
@@ -7,6 +8,9 @@ export default defineConfig({
   plugins: [react()],
   define: { __APP_VERSION__: JSON.stringify('test') },
   test: {
+    // One worker more than there are cores: the server suites spend much of their time waiting on
+    // real servers, PostgreSQL and timers, and a third worker on 2 cores fills those waits.
+    maxWorkers: availableParallelism() + 1,
     projects: [
       {
         extends: true,

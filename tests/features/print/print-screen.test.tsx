@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderSVG } from 'uqr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keyFigures } from '../../../src/features/cases/figures';
@@ -79,7 +79,8 @@ describe('the application form (申请表)', () => {
     const r = s.records[0]!;
     renderWithRepos(<PrintScreen caseId={r.id} kind="form" />, s.dbName);
     await screen.findByTestId('print-form');
-    expect(document.title).toBe(`申请表 ${r.caseNumber} 张三`);
+    // The title is set by an effect, which may run a task after the form is shown.
+    await waitFor(() => expect(document.title).toBe(`申请表 ${r.caseNumber} 张三`));
   });
 });
 
