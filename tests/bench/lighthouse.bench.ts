@@ -122,10 +122,9 @@ const bench: BenchModule = {
       });
       const metric = (id: string) => median(reports.map((r) => r.audits[id]?.numericValue ?? Number.NaN));
       const perf = figures[0]!;
-      perf.note = `${perf.note}; FCP ${Math.round(metric('first-contentful-paint'))} ms, LCP ${Math.round(metric('largest-contentful-paint'))} ms, TBT ${Math.round(metric('total-blocking-time'))} ms, CLS ${metric('cumulative-layout-shift').toFixed(3)} (simulated slow 4G)`;
       // Simulated blocking time scales with how fast the shared host happened to be during each run.
-      const hostIndex = reports.map((r) => r.environment?.benchmarkIndex ?? Number.NaN);
-      perf.note = `${perf.note}; host BenchmarkIndex ${hostIndex.map((i) => Math.round(i)).join(' ')}`;
+      const hostIndex = reports.map((r) => Math.round(r.environment?.benchmarkIndex ?? Number.NaN)).join(' ');
+      perf.note = `${perf.note}; FCP ${Math.round(metric('first-contentful-paint'))} ms, LCP ${Math.round(metric('largest-contentful-paint'))} ms, TBT ${Math.round(metric('total-blocking-time'))} ms, CLS ${metric('cumulative-layout-shift').toFixed(3)} (simulated slow 4G); host BenchmarkIndex ${hostIndex}`;
 
       const js = firstScreenJsGzipBytes(join(PROJECT_ROOT, 'dist'));
       figures.push({

@@ -42,7 +42,7 @@ describe.skipIf(!chromiumAvailable)('the layout on tablet screens', () => {
       const page = await context.newPage();
       await page.goto(`${harness.server.url}#/intake`);
       await page.getByRole('heading', { name: '受理登记' }).waitFor();
-      const { scale, fonts } = await page.evaluate(() => {
+      const { scale, parts } = await page.evaluate(() => {
         const probe = document.createElement('span');
         document.body.append(probe);
         const px = (size: string) => {
@@ -51,19 +51,17 @@ describe.skipIf(!chromiumAvailable)('the layout on tablet screens', () => {
         };
         const scale = ['1rem', 'var(--text-small)', 'var(--text-title)', 'var(--text-page-title)'].map(px);
         probe.remove();
-        const fonts = new Map<string, string>();
+        // One entry per font, named by the first element that shows it.
+        const fonts = new Map<string, { family: string; size: string; weight: string; style: string; where: string }>();
         for (const el of document.querySelectorAll<HTMLElement>('body *')) {
           const hasText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
           const isTextControl = el.matches('select, textarea, button, input:not([type=checkbox]):not([type=radio])');
           if ((!hasText && !isTextControl) || el.getClientRects().length === 0) continue;
           const s = getComputedStyle(el);
-          fonts.set(`${s.fontFamily}|${s.fontSize}|${s.fontWeight}|${s.fontStyle}`, el.className || el.tagName);
+          const key = `${s.fontFamily}|${s.fontSize}|${s.fontWeight}|${s.fontStyle}`;
+          if (!fonts.has(key)) fonts.set(key, { family: s.fontFamily, size: s.fontSize, weight: s.fontWeight, style: s.fontStyle, where: el.className || el.tagName });
         }
-        return { scale, fonts: [...fonts] };
-      });
-      const parts = fonts.map(([key, where]) => {
-        const [family, size, weight, style] = key.split('|');
-        return { family, size, weight, style, where };
+        return { scale, parts: [...fonts.values()] };
       });
       expect(parts.length).toBeGreaterThan(3);
       for (const f of parts) {
