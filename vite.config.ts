@@ -59,10 +59,18 @@ function appModuleList(): Plugin {
   };
 }
 
+/**
+ * Dexie's package entry wraps its ES5 UMD build; its ES2018 module build is the same library in less
+ * code to compile and run, and Dexie is evaluated on the first screen. Every import of 'dexie',
+ * dexie-react-hooks' included, resolves to it, so there is one copy; the tests use it too.
+ */
+export const dexieModuleBuild = { find: /^dexie$/, replacement: 'dexie/dist/modern/dexie.mjs' };
+
 export default defineConfig({
   define: {
     __APP_VERSION__: JSON.stringify(APP_VERSION),
   },
+  resolve: { alias: [dexieModuleBuild] },
   build: {
     // Tablets run current Chromium or Safari; no legacy transforms, smaller first screen.
     target: 'es2022',

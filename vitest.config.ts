@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { dexieModuleBuild } from './vite.config';
 
 // One project per runtime: the domain and the command line run in Node, the tablet code in a DOM
 // with fake-indexeddb, the county server in Node against SQLite and PostgreSQL, e2e in real Chromium.
 export default defineConfig({
   plugins: [react()],
   define: { __APP_VERSION__: JSON.stringify('test') },
+  resolve: { alias: [dexieModuleBuild] },
   test: {
     // One worker more than there are cores: the server suites spend much of their time waiting on
     // real servers, PostgreSQL and timers, and a third worker on 2 cores fills those waits.
@@ -32,6 +34,8 @@ export default defineConfig({
             'tests/sync/**/*.test.{ts,tsx}',
           ],
           setupFiles: ['tests/support/client-setup.ts'],
+          // Through Vite, so that its import of 'dexie' meets the alias above: one Dexie, as in the build.
+          server: { deps: { inline: ['dexie-react-hooks'] } },
         },
       },
       {

@@ -31,6 +31,7 @@ import type { TabletSync } from '../sync/tablet-sync';
 import { publishTabletSync } from '../features/sync/store';
 import { useHasUnsavedInput } from './unsaved-input';
 import { appVersion } from './version';
+import { yieldToMain } from './yield-to-main';
 
 export interface Repositories {
   db: JiexuDb;
@@ -82,9 +83,11 @@ export async function openSession(dbName: string = DEFAULT_DB_NAME): Promise<Ses
   // Already requested by main.tsx with the app's modules, as the first screen waits for it.
   const syncModule = import('../sync/tablet-sync');
   const db = await openJiexuDb(dbName);
+  await yieldToMain();
   const reference = createReferenceRepository(db);
   const device = createDeviceRepository(db);
   const [info, parameters, clerk] = await Promise.all([device.getOrCreateDevice(), reference.currentParameterSet(), device.currentClerk()]);
+  await yieldToMain();
   const cases = createCasesRepository(db, { parameters: () => reference.currentParameterSet() });
   const { createTabletSync } = await syncModule;
   const repos: Repositories = {
@@ -120,7 +123,7 @@ function sessionOf(dbName: string): Promise<Session> {
     // appear together with the form instead of pushing it down a moment later.
     s = openSession(dbName).then((session) =>
       session.repos.tabletSync.start().then(
-        () => session,
+        () => yieldToMain().then(() => session),
         () => session,
       ),
     );
