@@ -37,7 +37,6 @@ describe.skipIf(!chromiumAvailable)('intake at the window, offline', () => {
       await expect(panel.getByTestId('figure-unitAmount').innerText()).resolves.toContain('33550.20元');
       await expect(panel.getByTestId('figure-individualAmount').innerText()).resolves.toContain('16775.10元');
       await expect(panel.getByTestId('figure-backPayMonths').innerText()).resolves.toContain('NM43-1.1.b');
-      // textContent: the lower part of the panel may be scrolled out (content-visibility skips its layout).
       await expect(panel.getByTestId('routing').textContent()).resolves.toContain('原安置单位');
       await expect(panel.getByTestId('disclaimer').textContent()).resolves.toContain('测算结果仅供参考，以经办机构核定为准');
 

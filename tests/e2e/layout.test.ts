@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../support/server-process';
 import { APP_TITLE, chromiumAvailable, useServerAndBrowser } from './harness';
+import { exampleFacts, fillIntake, pickClerk, waitForIntakeForm } from './support/intake';
 
 const SCREENSHOTS = join(PROJECT_ROOT, 'tests', '.results', 'screenshots');
 
@@ -71,6 +72,53 @@ describe.skipIf(!chromiumAvailable)('the layout on tablet screens', () => {
       }
       expect(new Set(parts.map((f) => f.family)).size).toBeLessThanOrEqual(2);
       expect(parts.length).toBeLessThanOrEqual(10);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a filled determination whole at 800×1280: two-digit list numbers are not clipped, no empty band above the footer', async () => {
+    const context = await harness.browser.newContext({ viewport: { width: 800, height: 1280 }, hasTouch: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${harness.server.url}#/intake`);
+      await waitForIntakeForm(page);
+      await pickClerk(page, '王丽');
+      // Example 07 explains itself in more than ten numbered sentences.
+      await fillIntake(page, exampleFacts('07-retired-short-extension-and-one-time'));
+      const panel = page.getByTestId('determination');
+      await panel.getByTestId('disclaimer').waitFor();
+      await expect(panel.locator('.sentences > li').count()).resolves.toBeGreaterThanOrEqual(10);
+
+      // Each numbered list keeps its widest number ("10.") inside its own padding, where nothing clips it.
+      const lists = await panel.evaluate((el) =>
+        [...el.querySelectorAll('ol')].map((ol) => {
+          const s = getComputedStyle(ol);
+          const canvas = document.createElement('canvas').getContext('2d')!;
+          canvas.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+          const widest = `${ol.children.length}. `;
+          return { list: ol.className, items: ol.children.length, padding: parseFloat(s.paddingLeft), marker: canvas.measureText(widest).width };
+        }),
+      );
+      expect(lists.filter((l) => l.items >= 10)).not.toHaveLength(0);
+      for (const l of lists) expect(l.padding, `${l.list}: "${l.items}." needs ${l.marker.toFixed(1)} px`).toBeGreaterThanOrEqual(l.marker);
+
+      // The footer scrolled into view: in that same frame, everything above it in the panel is drawn.
+      const band = await panel.getByTestId('disclaimer').evaluate((footer) => {
+        footer.scrollIntoView({ block: 'end' });
+        const top = footer.getBoundingClientRect().top;
+        let bottom = -Infinity;
+        for (const el of footer.parentElement!.querySelectorAll<HTMLElement>('*')) {
+          if (el === footer || footer.contains(el) || !el.checkVisibility({ contentVisibilityAuto: true, visibilityProperty: true })) continue;
+          const hasText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
+          if (!hasText) continue;
+          for (const r of el.getClientRects()) if (r.bottom <= top) bottom = Math.max(bottom, r.bottom);
+        }
+        return { gap: top - bottom, line: parseFloat(getComputedStyle(footer).lineHeight) };
+      });
+      expect(band.gap, 'empty band above the panel\'s footer').toBeLessThanOrEqual(band.line);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'intake-determination-800x1280.png') });
     } finally {
       await context.close();
     }

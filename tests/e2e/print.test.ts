@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandLigatures, pdfPageTexts } from '../support/pdf-text';
+import { pdfFontCharacters, pdfPageTexts, readerText } from '../support/pdf-text';
+import { checkPrintTools, inkOfPgm, parsePdfFontsTable, pdfFonts, renderPdfPage } from '../support/print-tools';
 import { PROJECT_ROOT } from '../support/server-process';
+import { warnChromiumMissing } from '../support/chromium';
 import { APP_TITLE, chromiumAvailable, useServerAndBrowser } from './harness';
 import { exampleFacts, openAppThenGoOffline, pickClerk, registerCase, testRegistration, waitForIntakeForm } from './support/intake';
 
@@ -16,11 +18,54 @@ const squeeze = (s: string) => s.replace(/\s+/g, '');
 
 describe('the PDF text reader', () => {
   it('gives a font\'s Latin ligatures as their letters (a case id with "ff") and leaves full-width punctuation alone', () => {
-    expect(expandLigatures('案件识别码01a22665-4925-74\uFB00-bac3（签字）\uFB01')).toBe('案件识别码01a22665-4925-74ff-bac3（签字）fi');
+    expect(readerText('案件识别码01a22665-4925-74\uFB00-bac3（签字）\uFB01')).toBe('案件识别码01a22665-4925-74ff-bac3（签字）fi');
+  });
+
+  it('gives Kangxi radicals and CJK compatibility ideographs as the ordinary characters a reader sees (申请⼈ is 申请人)', () => {
+    // Noto Sans CJK draws 人 and ⼈ (U+2F08) with one glyph, and Chromium's text layer names the radical.
+    expect(readerText('申请\u2F08（签字）：\u2F83治区退役\u2F20兵')).toBe('申请人（签字）：自治区退役士兵');
+    expect(readerText('\uF900\u{2F800}\u2E9F')).toBe('豈丽母');
+    expect(readerText('测算结果仅供参考，以经办机构核定为准。（）：；')).toBe('测算结果仅供参考，以经办机构核定为准。（）：；');
   });
 });
 
-describe.skipIf(!chromiumAvailable)('printing, offline', () => {
+describe('the printed-page checks', () => {
+  it('reads the embedded fonts from pdffonts\' table', () => {
+    const table = [
+      'name                                 type              encoding         emb sub uni object ID',
+      '------------------------------------ ----------------- ---------------- --- --- --- ---------',
+      '[none]                               Type 3            Custom           yes no  yes      4  0',
+      'BBBBBB+DejaVuSans                    CID TrueType      Identity-H       no  yes yes     14  0',
+      '',
+    ].join('\n');
+    expect(parsePdfFontsTable(table)).toEqual([
+      { name: '[none]', type: 'Type 3', embedded: true, object: 4 },
+      { name: 'BBBBBB+DejaVuSans', type: 'CID TrueType', embedded: false, object: 14 },
+    ]);
+    expect(() => parsePdfFontsTable('Syntax Error: not a PDF')).toThrow(/no table/);
+  });
+
+  it('measures a blank page as no ink and a drawn one as some', () => {
+    const pgm = (pixels: number[]) => Buffer.concat([Buffer.from('P5\n2 2\n255\n', 'latin1'), Buffer.from(pixels)]);
+    expect(inkOfPgm(pgm([255, 255, 255, 250])).inkRatio).toBe(0);
+    expect(inkOfPgm(pgm([255, 0, 255, 40])).inkRatio).toBe(0.5);
+    expect(() => inkOfPgm(Buffer.from('P6\n2 2\n255\n'))).toThrow(/PGM/);
+  });
+});
+
+const printTools = chromiumAvailable ? checkPrintTools() : { available: false as const, reason: 'no Chromium' };
+if (chromiumAvailable && !printTools.available) warnChromiumMissing(printTools.reason, 'the print test');
+
+/**
+ * The fonts pdffonts lists as embedded that draw Chinese: found by the characters of their
+ * ToUnicode maps, since Chromium writes Noto Sans CJK (CFF outlines) as nameless Type 3 fonts.
+ */
+function embeddedCjkFonts(pdfPath: string, pdf: Buffer) {
+  const characters = pdfFontCharacters(pdf);
+  return pdfFonts(pdfPath).filter((f) => f.embedded && /\p{Script=Han}/u.test(characters.get(f.object)?.characters ?? ''));
+}
+
+describe.skipIf(!chromiumAvailable || !printTools.available)('printing, offline', () => {
   const harness = useServerAndBrowser();
 
   it('prints the application form and the receipt of a case registered through the real form to PDF, with its number and name; after a reload the case is in the list', async () => {
@@ -45,6 +90,13 @@ describe.skipIf(!chromiumAvailable)('printing, offline', () => {
       writeFileSync(join(RESULTS, 'application-form.pdf'), formPdf);
       const formPages = pdfPageTexts(formPdf);
       const formText = squeeze(formPages.join(''));
+      // No glyph missing: every character maps back to text, a CJK font is embedded, the page is drawn.
+      expect(formText).not.toContain('\ufffd');
+      expect(embeddedCjkFonts(join(RESULTS, 'application-form.pdf'), formPdf), 'an embedded font draws the Chinese').not.toHaveLength(0);
+      expect(pdfFonts(join(RESULTS, 'application-form.pdf')).filter((f) => !f.embedded)).toEqual([]);
+      const firstPage = renderPdfPage(join(RESULTS, 'application-form.pdf'), 1, join(SCREENSHOTS, 'application-form-page1'));
+      expect(firstPage.width).toBeGreaterThan(500);
+      expect(firstPage.inkRatio).toBeGreaterThan(0.01);
       expect(formText).toContain(caseNumber);
       expect(formText).toContain(name);
       expect(formText).toContain(example01.person.idNumber);
@@ -76,6 +128,8 @@ describe.skipIf(!chromiumAvailable)('printing, offline', () => {
       const receiptPages = pdfPageTexts(receiptPdf);
       expect(receiptPages).toHaveLength(1);
       const receiptText = squeeze(receiptPages[0]!);
+      expect(receiptText).not.toContain('\ufffd');
+      expect(renderPdfPage(join(RESULTS, 'receipt.pdf'), 1, join(SCREENSHOTS, 'receipt-page1')).inkRatio).toBeGreaterThan(0.01);
       expect(receiptText).toContain(caseNumber);
       expect(receiptText).toContain(name);
       expect(receiptText).toContain(caseId);

@@ -372,8 +372,8 @@ function bytesOf(v: PdfValue): Buffer | null {
 
 /**
  * The text of each page, one string per page. Text objects (BT…ET) and line moves become line
- * breaks; TJ kerning does not insert spaces (search on text with whitespace removed); ligatures are
- * expanded.
+ * breaks; TJ kerning does not insert spaces (search on text with whitespace removed); characters a
+ * font shares with radicals, compatibility ideographs or ligatures are given as a reader sees them.
  */
 export function pdfPageTexts(pdf: Buffer | Uint8Array): string[] {
   const doc = new PdfDocument(Buffer.from(pdf));
@@ -461,14 +461,40 @@ export function pdfPageTexts(pdf: Buffer | Uint8Array): string[] {
     // /Resources may be inherited from the page tree; Chromium puts them on each page.
     const out: string[] = [];
     runContent(data, doc.dict(page.get('Resources')), out, 0);
-    return expandLigatures(out.join('')).replace(/\n{2,}/g, '\n').trim();
+    return readerText(out.join('')).replace(/\n{2,}/g, '\n').trim();
   });
 }
 
-/** The Latin ligatures (U+FB00–FB06) a font may draw for "ff", "fi", …: as their letters, as pdftotext gives them. */
-export function expandLigatures(text: string): string {
-  // NFKC would also turn the Chinese text's full-width punctuation into ASCII; only these change.
-  return text.replace(/[\uFB00-\uFB06]/g, (c) => c.normalize('NFKC'));
+/**
+ * Text as a reader gets it from a PDF viewer's copy or search. A font's cmap may give one glyph
+ * several code points, and the PDF's ToUnicode map then names the lowest: Noto Sans CJK draws 人 and
+ * the Kangxi radical ⼈ (U+2F08) with one glyph, so the text layer says ⼈. Unicode's compatibility
+ * mapping (NFKC) turns Kangxi and CJK radicals, CJK compatibility ideographs and Latin ligatures
+ * ("ff" in a case id) into the ordinary characters. Only those: NFKC of the whole text would also
+ * turn the form's full-width punctuation （签字）： into ASCII.
+ */
+export function readerText(text: string): string {
+  return text.replace(READER_COMPATIBILITY, (c) => c.normalize('NFKC'));
+}
+
+const READER_COMPATIBILITY = /[\u2E80-\u2EFF\u2F00-\u2FDF\uF900-\uFAFF\uFB00-\uFB06\u{2F800}-\u{2FA1F}]/gu;
+
+/**
+ * Every font object of the PDF with the characters its ToUnicode map gives, by object number (the
+ * "object ID" poppler's pdffonts lists): which font draws the Chinese, even when Chromium writes a
+ * CFF font such as Noto Sans CJK as nameless Type 3 glyph fonts.
+ */
+export function pdfFontCharacters(pdf: Buffer | Uint8Array): Map<number, { subtype: string; characters: string }> {
+  const doc = new PdfDocument(Buffer.from(pdf));
+  const out = new Map<number, { subtype: string; characters: string }>();
+  for (const [num, obj] of doc.objects) {
+    const font = obj.value instanceof Map ? obj.value : undefined;
+    if (!font || nameOf(font.get('Type')) !== 'Font') continue;
+    const toUnicode = font.get('ToUnicode');
+    const characters = toUnicode === undefined ? '' : [...parseToUnicode(doc.streamOf(toUnicode)).map.values()].join('');
+    out.set(num, { subtype: nameOf(font.get('Subtype')) ?? '', characters: readerText(characters) });
+  }
+  return out;
 }
 
 /** All the PDF's text, pages separated by a form feed. */
