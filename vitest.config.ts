@@ -34,6 +34,9 @@ export default defineConfig({
             'tests/sync/**/*.test.{ts,tsx}',
           ],
           setupFiles: ['tests/support/client-setup.ts'],
+          // PIN verifiers are real Argon2id hashes (19 MiB, in WebAssembly): a second on an idle core,
+          // several on a shared one, which vitest's 5 s default turns into random failures.
+          testTimeout: 20_000,
           // Through Vite, so that its import of 'dexie' meets the alias above: one Dexie, as in the build.
           server: { deps: { inline: ['dexie-react-hooks'] } },
         },
