@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { DEFAULT_PARAMETERS, evaluate, isJiexuError, parseParameterSet, type Determination, type ParameterSet } from '../domain';
+import { DEFAULT_PARAMETERS, RULE_SETS, isJiexuError, parseParameterSet, type Determination, type ParameterSet } from '../domain';
 import { parseCaseFacts, problemLines } from '../shared/case';
 
 const USAGE = 'usage: evaluate [--params PARAMS.json] CASE.json\n       evaluate [--params PARAMS.json] --ndjson < CASES.ndjson';
@@ -21,7 +21,7 @@ function evaluateText(text: string, params: ParameterSet): Outcome {
   const parsed = parseCaseFacts(input);
   if (!parsed.ok) return { ok: false, lines: problemLines(parsed.problems) };
   try {
-    return { ok: true, determination: evaluate(parsed.facts, params) };
+    return { ok: true, determination: RULE_SETS.evaluate(parsed.facts, { nm43: params }) };
   } catch (e) {
     if (isJiexuError(e)) {
       // A parameter gap is named by the field that asked for it (the as-of date) and its code.

@@ -1,99 +1,17 @@
 // Citation ids of policy-rules.md with the paragraph of the notice each stands for and a one-line
 // quote of it (内政办字〔2019〕43号, or the 2024 retirement-age decision for RA-2024). A
-// determination's trace, warnings and explanations name these ids; the UI shows the paragraph.
+// determination's trace, warnings and explanations name these ids; the UI shows the paragraph. The
+// words themselves live in law/nm43.ts, sentence by sentence.
 
-export const RULES = {
-  'NM43-1.1.a': {
-    paragraph: '一（一）第一段',
-    quote: '退役士兵入伍时未参加城镇职工基本养老、基本医疗保险的，入伍时间视为首次参保时间',
-  },
-  'NM43-1.1.b': {
-    paragraph: '一（一）第二段',
-    quote: '退役士兵参加基本养老保险出现欠缴、断缴的，允许按不超过本人军龄的年限补缴，补缴免收滞纳金',
-  },
-  'NM43-1.1.c': {
-    paragraph: '一（一）第二段',
-    quote: '达到法定退休年龄、基本养老保险累计缴费年限（含军龄）未达到国家规定最低缴费年限的，允许延长缴费至最低缴费年限',
-  },
-  'NM43-1.1.d': {
-    paragraph: '一（一）第二段',
-    quote: '达到法定退休年龄、城镇职工基本医疗保险累计缴费年限（含军龄）未达到统筹地区规定年限的，可以缴费至统筹地区规定年限',
-  },
-  'NM43-1.1.e': {
-    paragraph: '一（一）第三段',
-    quote: '退役士兵参加工伤保险、失业保险、生育保险存在的问题，各地区按规定予以解决',
-  },
-  'NM43-1.2.a': {
-    paragraph: '一（二）第一段',
-    quote: '原则上单位缴费部分由所在单位负担，个人缴费部分由个人负担',
-  },
-  'NM43-1.2.b': {
-    paragraph: '一（二）第二段',
-    quote: '原安置单位已不存在或缴纳确有困难的，由原安置单位上级主管部门负责补缴；上级主管部门不存在或无力缴纳的，由安置地退役军人事务主管部门申请财政资金解决。政府补缴年限不超过本人军龄',
-  },
-  'NM43-1.2.c': {
-    paragraph: '一（二）第三段',
-    quote: '原安置单位或其主管部门不存在或缴纳确有困难的界定，由同级人民政府按相关规定负责确认',
-  },
-  'NM43-1.2.d': {
-    paragraph: '一（二）第四段',
-    quote: '个人属于最低生活保障对象、特困人员的，地方人民政府对其个人缴费予以适当补助',
-  },
-  'NM43-1.3.a': {
-    paragraph: '一（三）',
-    quote: '缴费工资基数由安置地按照补缴时上年度职工平均工资的60%确定，单位和个人缴费费率按照补缴时安置地规定执行',
-  },
-  'NM43-1.3.b': {
-    paragraph: '一（三）',
-    quote: '缴费工资基数由参保地按照补缴时上年度职工平均工资的60%予以确定，单位和个人缴费费率按参保地规定执行',
-  },
-  'NM43-1.4.a': {
-    paragraph: '一（四）第一段',
-    quote: '持本人有效身份证件和退役证明，到安置地退役军人事务主管部门登记军龄、提出申请……申请的截止时间为2019年12月31日',
-  },
-  'NM43-1.4.b': {
-    paragraph: '一（四）第二段',
-    quote: '养老、医疗保险经办机构按照有关规定认定断缴时间，认真计算单位和个人应补缴的资金',
-  },
-  'NM43-1.4.c': {
-    paragraph: '一（四）第三段',
-    quote: '退役军人事务主管部门作为参保单位仅负责此项补缴工作，完成补缴后，应及时将退役士兵社会保险关系转出或办理中断缴费手续',
-  },
-  'NM43-1.4.d': {
-    paragraph: '一（四）第五段',
-    quote: '对需要参加社会保险或补缴社会保险费但个人未申请的退役士兵……通过电话予以告知',
-  },
-  'NM43-1.5': {
-    paragraph: '一（五）',
-    quote: '基本养老保险补缴在退役士兵提出申请后，及时按程序进行审核补缴。基本医疗保险在退役士兵提出申请后，达到法定退休年龄时予以补缴',
-  },
-  'NM43-1.6': {
-    paragraph: '一（六）',
-    quote: '本通知施行前，已经按自治区原有退役士兵补缴费用政策办理相关手续的，仍按原规定办理',
-  },
-  'NM43-2': {
-    paragraph: '二',
-    quote: '自治区退役士兵社会保险接续工作自本通知下发之日开始，至2019年12月31日结束',
-  },
-  'NM43-3.2': {
-    paragraph: '三（二）',
-    quote: '坚持“谁审查、谁负责，谁签字、谁负责”，做到不落一人、不错一人',
-  },
-  'NM43-3.3': {
-    paragraph: '三（三）',
-    quote: '对于达到法定退休年龄，按照本通知要求缴费后仍未达到最低缴费年限的，各地区要采取多种有效措施予以帮助',
-  },
-  'NM43-3.4': {
-    paragraph: '三（四）',
-    quote: '各盟市要于每周四上午12时前将本周工作进展情况报送自治区退役士兵社会保险接续工作专班',
-  },
-  'RA-2024': {
-    paragraph: '全国人大常委会关于实施渐进式延迟法定退休年龄的决定（2024年9月13日）及其办法',
-    quote: '从2025年1月1日起，男职工和原法定退休年龄为五十五周岁的女职工，法定退休年龄每四个月延迟一个月……',
-  },
-} as const satisfies Record<string, { paragraph: string; quote: string }>;
+import { headlineOf, LAW, type LawId } from './law/nm43';
 
-export type RuleId = keyof typeof RULES;
+export { ELISION, SENTENCE_IDS, quoteOf, sentence, sentenceIdsOf, type Sentence, type SentenceId } from './law/nm43';
+
+export type RuleId = LawId;
+
+export const RULES = Object.fromEntries(
+  (Object.keys(LAW) as RuleId[]).map((rule) => [rule, { paragraph: LAW[rule].paragraph, quote: headlineOf(rule) }]),
+) as { readonly [R in RuleId]: { readonly paragraph: string; readonly quote: string } };
 
 export function paragraphOf(rule: RuleId): string {
   return RULES[rule].paragraph;

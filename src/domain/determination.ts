@@ -2,7 +2,7 @@
 // the extra fields it allows: trace, warnings, provisional list and the parameter-set version.
 // src/shared/determination.ts holds the zod schema that checks untrusted copies against this type.
 
-import type { RuleId } from './citations';
+import type { RuleId, SentenceId } from './citations';
 import type { ParameterUse } from './parameters';
 import type { RetirementCategory } from './retirement';
 import type { Sex, IdInvalidReason } from './identity';
@@ -10,27 +10,60 @@ import type { Sex, IdInvalidReason } from './identity';
 /** Version of these rules; changes when a rule changes the figures for the same inputs. */
 export const RULES_VERSION = 'nm43-rules/1';
 
-export type OutOfScopeReason = 'invalid-id-number' | 'bad-service-dates' | 'post-2012-without-subsidy';
+export const OUT_OF_SCOPE_REASONS = ['invalid-id-number', 'bad-service-dates', 'post-2012-without-subsidy'] as const;
+export type OutOfScopeReason = (typeof OUT_OF_SCOPE_REASONS)[number];
 export type Regime = 'deemed' | 'combined';
 export type UnitPayer = 'unit' | 'superior' | 'fiscal';
 export type Routing = 'unit' | 'superior' | 'department';
 export type GapSource = 'estimate' | 'agency';
 
-export type WarningCode =
-  | 'period-overlaps-service'
-  | 'periods-overlap'
-  | 'gap-estimated'
-  | 'provisional-parameter'
-  | 'application-late'
-  | 'application-before-notice'
-  | 'still-short-after-payment'
-  | 'medical-months-exceed-military'
-  | 'medical-unit-share-uncovered'
-  | 'payer-confirmation-required';
+export const WARNING_CODES = [
+  'period-overlaps-service',
+  'periods-overlap',
+  'gap-estimated',
+  'provisional-parameter',
+  'application-late',
+  'application-before-notice',
+  'still-short-after-payment',
+  'medical-months-exceed-military',
+  'medical-unit-share-uncovered',
+  'payer-confirmation-required',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
+/** The engine's steps, in the order it takes them; each names one trace entry. */
+export const TRACE_STEP_NAMES = [
+  'identity',
+  'regime',
+  'scope',
+  'application-deadline',
+  'application-before-notice',
+  'first-insured',
+  'retirement',
+  'pension-paid-months',
+  'gap',
+  'back-pay-months',
+  'pension-amounts',
+  'pension-unit-payer',
+  'payer-confirmation',
+  'routing',
+  'individual-subsidy',
+  'pension-timing',
+  'pension-at-retirement',
+  'medical-paid-months',
+  'medical-months',
+  'medical-timing',
+  'medical-unit-payer',
+  'medical-amounts',
+  'medical-fiscal-cap',
+] as const;
+export type TraceStepName = (typeof TRACE_STEP_NAMES)[number];
 
 export interface Warning {
   code: WarningCode;
   rule: RuleId;
+  /** The sentences of `rule` the warning is about. */
+  sentences?: SentenceId[];
   /** For `provisional-parameter`: the parameter's name as in `provisional`. */
   parameter?: string;
   scheme?: 'pension' | 'medical';
@@ -42,8 +75,9 @@ export interface Warning {
 export interface TraceStep {
   rule: RuleId;
   paragraph: string;
-  /** Short English name of the step (`regime`, `gap`, `pension-amounts` …). */
-  step: string;
+  /** The sentences of `rule`'s paragraph this step applies, in the notice's order. */
+  sentences: SentenceId[];
+  step: TraceStepName;
   inputs: Record<string, unknown>;
   result: Record<string, unknown>;
   parameters: ParameterUse[];

@@ -1,8 +1,8 @@
 // evaluate(case, parameters) → determination: the rules of policy-rules.md in the order a clerk
-// would apply them. Each rule is a function headed by its citation id, the paragraph of the notice
-// and a one-line quote. The engine is pure: the as-of date is an input, nothing is read from a clock.
+// would apply them. Each rule is a function headed by the ids of the sentences it applies, whose
+// words are in law/nm43.ts. The engine is pure: the as-of date is an input, nothing is read from a clock.
 
-import { RULES, type RuleId } from './citations';
+import { RULES, type RuleId, type SentenceId } from './citations';
 import { crossFieldProblems, type CaseFacts, type ContributionPeriod } from './case-facts';
 import type {
   Determination,
@@ -14,6 +14,7 @@ import type {
   RetirementResult,
   Routing,
   TraceStep,
+  TraceStepName,
   UnitPayer,
   Warning,
 } from './determination';
@@ -27,6 +28,9 @@ import { findCounty } from './regions';
 import { minimumPensionMonths, retirementOf, type RetirementCategory } from './retirement';
 
 type InForceNow = { [K in keyof InForce]: () => InForce[K] };
+
+/** The sentences of one citation id: a step cites only its own paragraph's. */
+type SentenceOf<R extends RuleId> = Extract<SentenceId, `${R}.s${number}`>;
 
 /** Collects the trace, warnings and provisional parameters of one evaluation. */
 class Recorder {
@@ -48,11 +52,18 @@ class Recorder {
     this.use({ value: null, use: u }, rule, into);
   }
 
-  step(rule: RuleId, step: string, inputs: Record<string, unknown>, result: Record<string, unknown>, parameters: ParameterUse[] = []): void {
-    this.trace.push({ rule, paragraph: RULES[rule].paragraph, step, inputs, result, parameters });
+  step<R extends RuleId>(
+    rule: R,
+    step: TraceStepName,
+    sentences: SentenceOf<R>[],
+    inputs: Record<string, unknown>,
+    result: Record<string, unknown>,
+    parameters: ParameterUse[] = [],
+  ): void {
+    this.trace.push({ rule, paragraph: RULES[rule].paragraph, sentences, step, inputs, result, parameters });
   }
 
-  warn(w: Warning): void {
+  warn<R extends RuleId>(w: Warning & { rule: R; sentences?: SentenceOf<R>[] }): void {
     this.warnings.push(w);
   }
 }
@@ -80,24 +91,22 @@ function rawCount(intervals: readonly MonthInterval[]): number {
 }
 
 /**
- * NM43-1.4.a 一（四）第一段: "持本人有效身份证件和退役证明，到安置地退役军人事务主管部门登记军龄"
- * The ID number (GB 11643) gives birth month and sex; an invalid one puts the case out of scope.
+ * NM43-1.4.a.s2 — the veteran applies with his ID document. Its number (GB 11643) gives birth month
+ * and sex; an invalid one puts the case out of scope.
  */
 function identityRule(idNumber: string, rec: Recorder): IdCheck {
   const c = checkIdNumber(idNumber);
   rec.step(
     'NM43-1.4.a',
     'identity',
+    ['NM43-1.4.a.s2'],
     { idNumber },
     c.valid ? { valid: true, idNumber: c.idNumber, sex: c.sex, birth: c.birth, upgradedFrom15: c.upgradedFrom15 } : { valid: false, problem: c.reason },
   );
   return c;
 }
 
-/**
- * NM43-1.1.a 一（一）第一段: "2012年7月1日《中华人民共和国军人保险法》实施前退役的，军龄视同为基本养老保险、基本医疗保险缴费年限；
- * ……实施后退役、国家给予军人退役基本养老保险补助的，军龄与参加基本养老保险、基本医疗保险的缴费年限合并计算"
- */
+/** NM43-1.1.a.s3, NM43-1.1.a.s4 — discharge before the military insurance law: 军龄 deemed; after it, with the subsidy: combined. */
 function regimeRule(m: Months, subsidy: boolean, now: InForceNow, rec: Recorder): { regime: Regime | null; militaryMonths: number } {
   const used: ParameterUse[] = [];
   const lawMonth = rec.use(now.militaryInsuranceLawDate(), 'NM43-1.1.a', used);
@@ -107,6 +116,7 @@ function regimeRule(m: Months, subsidy: boolean, now: InForceNow, rec: Recorder)
   rec.step(
     'NM43-1.1.a',
     'regime',
+    ['NM43-1.1.a.s3', 'NM43-1.1.a.s4'],
     { enlistment: formatMonth(m.enlistment), discharge: formatMonth(m.discharge), militarySubsidyReceived: subsidy },
     { regime, militaryMonths },
     used,
@@ -115,8 +125,8 @@ function regimeRule(m: Months, subsidy: boolean, now: InForceNow, rec: Recorder)
 }
 
 /**
- * NM43-1.4.b 一（四）第二段: "安置地退役军人事务主管部门对申请人服役经历和退役方式核查无误后，将申请表分别提供给同级养老、医疗保险经办机构"
- * A case is in scope when the ID number is valid, enlistment < discharge ≤ application, and the regime is known.
+ * NM43-1.4.b.s1 — service and discharge are verified before anything is computed: a case is in scope
+ * when the ID number is valid, enlistment < discharge ≤ application, and the regime is known.
  */
 function scopeRule(idValid: boolean, m: Months, regime: Regime | null, rec: Recorder): OutOfScopeReason[] {
   const reasons: OutOfScopeReason[] = [];
@@ -126,41 +136,35 @@ function scopeRule(idValid: boolean, m: Months, regime: Regime | null, rec: Reco
   rec.step(
     'NM43-1.4.b',
     'scope',
+    ['NM43-1.4.b.s1'],
     { idNumberValid: idValid, enlistment: formatMonth(m.enlistment), discharge: formatMonth(m.discharge), application: formatMonth(m.application), regime },
     { inScope: reasons.length === 0, outOfScopeReasons: reasons },
   );
   return reasons;
 }
 
-/**
- * NM43-1.4.a 一（四）第一段: "自治区退役士兵提出申请的截止时间为 2019 年 12 月 31 日"
- * A later application is still computed and flagged for the county [convention].
- */
+/** NM43-1.4.a.s7 — the deadline. A later application is still computed and flagged for the county [convention]. */
 function applicationDeadlineRule(m: Months, now: InForceNow, rec: Recorder): boolean {
   const used: ParameterUse[] = [];
   const deadline = now.applicationDeadline();
   const deadlineMonth = rec.use(deadline, 'NM43-1.4.a', used);
   const late = m.application > deadlineMonth;
-  if (late) rec.warn({ code: 'application-late', rule: 'NM43-1.4.a', date: String(deadline.use.value) });
-  rec.step('NM43-1.4.a', 'application-deadline', { application: formatMonth(m.application) }, { applicationLate: late }, used);
+  if (late) rec.warn({ code: 'application-late', rule: 'NM43-1.4.a', sentences: ['NM43-1.4.a.s7'], date: String(deadline.use.value) });
+  rec.step('NM43-1.4.a', 'application-deadline', ['NM43-1.4.a.s7'], { application: formatMonth(m.application) }, { applicationLate: late }, used);
   return late;
 }
 
-/**
- * NM43-1.6 一（六）: "本通知施行前，已经按自治区原有退役士兵补缴费用政策办理相关手续的，仍按原规定办理"
- */
+/** NM43-1.6.s2 — cases already handled under the earlier rules stay as handled: the county is told. */
 function earlierRulesRule(m: Months, now: InForceNow, rec: Recorder): void {
   const used: ParameterUse[] = [];
   const notice = now.noticeDate();
   const noticeMonth = rec.use(notice, 'NM43-1.6', used);
   const before = m.application < noticeMonth;
-  if (before) rec.warn({ code: 'application-before-notice', rule: 'NM43-1.6', date: String(notice.use.value) });
-  rec.step('NM43-1.6', 'application-before-notice', { application: formatMonth(m.application) }, { beforeNotice: before }, used);
+  if (before) rec.warn({ code: 'application-before-notice', rule: 'NM43-1.6', sentences: ['NM43-1.6.s2'], date: String(notice.use.value) });
+  rec.step('NM43-1.6', 'application-before-notice', ['NM43-1.6.s2'], { application: formatMonth(m.application) }, { beforeNotice: before }, used);
 }
 
-/**
- * NM43-1.1.a 一（一）第一段: "退役士兵入伍时未参加城镇职工基本养老、基本医疗保险的，入伍时间视为首次参保时间"
- */
+/** NM43-1.1.a.s2 — not insured at enlistment: enlistment is the first insured month; else the recorded one. */
 function firstInsuredRule(facts: CaseFacts, m: Months, rec: Recorder): { month: MonthIndex; source: 'enlistment' | 'recorded' } {
   const insured = facts.pension.insuredAtEnlistment;
   const month = insured ? parseMonth(facts.pension.firstInsured ?? '', 'pension.firstInsured') : m.enlistment;
@@ -168,16 +172,14 @@ function firstInsuredRule(facts: CaseFacts, m: Months, rec: Recorder): { month: 
   rec.step(
     'NM43-1.1.a',
     'first-insured',
+    ['NM43-1.1.a.s2'],
     { insuredAtEnlistment: insured, firstInsured: facts.pension.firstInsured, enlistment: formatMonth(m.enlistment) },
     { firstInsured: formatMonth(month), source },
   );
   return { month, source };
 }
 
-/**
- * RA-2024 全国人大常委会关于实施渐进式延迟法定退休年龄的决定: "男职工和原法定退休年龄为五十五周岁的女职工，法定退休年龄每四个月延迟一个月"
- * and 《办法》第二条 "最低缴费年限由15年逐步提高至20年，每年提高6个月".
- */
+/** RA-2024.s1, RA-2024.s2 — retirement month by birth month, and the minimum pension years of that year. */
 function retirementRule(id: ValidIdNumber, facts: CaseFacts, m: Months, P: CompiledParameters, rec: Recorder): RetirementResult & { monthIndex: MonthIndex } {
   const used: ParameterUse[] = [];
   const category: RetirementCategory = id.sex === 'male' ? 'male' : facts.person.femaleCategory === 'cadre' ? 'female-cadre' : 'female-worker';
@@ -193,7 +195,7 @@ function retirementRule(id: ValidIdNumber, facts: CaseFacts, m: Months, P: Compi
     reached: m.asOf >= r.month,
     minimumPensionMonths: minimum,
   };
-  rec.step('RA-2024', 'retirement', { birth: id.birth, sex: id.sex, femaleCategory: facts.person.femaleCategory, asOf: formatMonth(m.asOf) }, { ...result }, used);
+  rec.step('RA-2024', 'retirement', ['RA-2024.s1', 'RA-2024.s2'], { birth: id.birth, sex: id.sex, femaleCategory: facts.person.femaleCategory, asOf: formatMonth(m.asOf) }, { ...result }, used);
   return { ...result, monthIndex: r.month };
 }
 
@@ -204,22 +206,23 @@ interface Covered {
 }
 
 /**
- * NM43-1.1.a 一（一）第一段: "军龄视同为基本养老保险、基本医疗保险缴费年限"
- * Recorded contribution months inside the service window are already counted as 军龄, so they are
- * left out of the paid months; overlapping periods count each month once.
+ * NM43-1.1.a.s3 or NM43-1.1.a.s4, by regime — 军龄 counts as contribution time, so recorded months
+ * inside the service window are left out of the paid months; overlapping periods count each month once.
  */
-function paidMonthsRule(scheme: 'pension' | 'medical', periods: readonly ContributionPeriod[], m: Months, rec: Recorder): Covered {
+function paidMonthsRule(scheme: 'pension' | 'medical', periods: readonly ContributionPeriod[], m: Months, regime: Regime, rec: Recorder): Covered {
   const intervals = intervalsOf(periods, `${scheme}.periods`);
   const merged = mergeIntervals(intervals);
   const total = countMonths(merged);
   const overlapsEachOther = rawCount(intervals) - total;
   const inService = countWithin(merged, m.enlistment, m.discharge);
   const paid = total - inService;
-  if (overlapsEachOther > 0) rec.warn({ code: 'periods-overlap', rule: 'NM43-1.4.b', scheme, months: overlapsEachOther });
-  if (inService > 0) rec.warn({ code: 'period-overlaps-service', rule: 'NM43-1.1.a', scheme, months: inService });
+  const militaryCounted = regime === 'deemed' ? 'NM43-1.1.a.s3' : 'NM43-1.1.a.s4';
+  if (overlapsEachOther > 0) rec.warn({ code: 'periods-overlap', rule: 'NM43-1.4.b', sentences: ['NM43-1.4.b.s2'], scheme, months: overlapsEachOther });
+  if (inService > 0) rec.warn({ code: 'period-overlaps-service', rule: 'NM43-1.1.a', sentences: [militaryCounted], scheme, months: inService });
   rec.step(
     'NM43-1.1.a',
     `${scheme}-paid-months`,
+    [militaryCounted],
     { periods: periods.map((p) => ({ from: p.from, to: p.to })), serviceWindow: { from: formatMonth(m.enlistment), toExcluded: formatMonth(m.discharge) } },
     { paidMonths: paid, monthsInServiceWindow: inService, monthsCountedOnce: overlapsEachOther },
   );
@@ -227,9 +230,8 @@ function paidMonthsRule(scheme: 'pension' | 'medical', periods: readonly Contrib
 }
 
 /**
- * NM43-1.4.b 一（四）第二段: "养老、医疗保险经办机构按照有关规定认定断缴时间"
- * Until the agency has determined the interruption, the engine estimates it: months from discharge
- * up to the as-of or retirement month, whichever is earlier, not covered by a period [convention].
+ * NM43-1.4.b.s2 — the agency determines the interruption. Until it has, the engine estimates it: months
+ * from discharge up to the as-of or retirement month, whichever is earlier, not covered by a period [convention].
  */
 function gapRule(covered: Covered, m: Months, retirementMonth: MonthIndex, agencyGapMonths: number | null, rec: Recorder): { gap: number; source: GapSource; estimate: number } {
   const windowEnd = m.asOf < retirementMonth ? m.asOf : retirementMonth;
@@ -237,22 +239,21 @@ function gapRule(covered: Covered, m: Months, retirementMonth: MonthIndex, agenc
   const estimate = windowMonths - countWithin(covered.merged, m.discharge, windowEnd);
   const source: GapSource = agencyGapMonths === null ? 'estimate' : 'agency';
   const gap = agencyGapMonths === null ? estimate : agencyGapMonths;
-  if (source === 'estimate') rec.warn({ code: 'gap-estimated', rule: 'NM43-1.4.b' });
+  if (source === 'estimate') rec.warn({ code: 'gap-estimated', rule: 'NM43-1.4.b', sentences: ['NM43-1.4.b.s2'] });
   rec.step(
     'NM43-1.4.b',
     'gap',
+    ['NM43-1.4.b.s2'],
     { window: { from: formatMonth(m.discharge), toExcluded: formatMonth(windowEnd > m.discharge ? windowEnd : m.discharge) }, agencyGapMonths },
     { gapMonths: gap, gapSource: source, estimatedGapMonths: estimate },
   );
   return { gap, source, estimate };
 }
 
-/**
- * NM43-1.1.b 一（一）第二段: "允许按不超过本人军龄的年限补缴，补缴免收滞纳金"
- */
+/** NM43-1.1.b.s2 — back-pay for at most 军龄, without late fee. */
 function backPayRule(gap: number, militaryMonths: number, rec: Recorder): number {
   const backPay = gap < militaryMonths ? gap : militaryMonths;
-  rec.step('NM43-1.1.b', 'back-pay-months', { gapMonths: gap, militaryMonths }, { backPayMonths: backPay, lateFee: '0.00' });
+  rec.step('NM43-1.1.b', 'back-pay-months', ['NM43-1.1.b.s2'], { gapMonths: gap, militaryMonths }, { backPayMonths: backPay, lateFee: '0.00' });
   return backPay;
 }
 
@@ -262,8 +263,8 @@ interface Base {
 }
 
 /**
- * NM43-1.3.a 一（三）: "缴费工资基数由安置地按照补缴时上年度职工平均工资的 60% 确定"
- * "上年度" is the calendar year before the as-of date; a wage not yet published is not-in-force.
+ * NM43-1.3.a.s2, NM43-1.3.b.s2 — 60% of the previous year's average wage. "上年度" is the calendar
+ * year before the as-of date; a wage not yet published is not-in-force.
  */
 function baseRule(rule: 'NM43-1.3.a' | 'NM43-1.3.b', m: Months, leagueCode: string, now: InForceNow, P: CompiledParameters, rec: Recorder, used: ParameterUse[]): Base {
   rec.use(now.wageYear(), rule, used);
@@ -275,10 +276,7 @@ function baseRule(rule: 'NM43-1.3.a' | 'NM43-1.3.b', m: Months, leagueCode: stri
   return { baseFen: monthlyBaseFen(wageFen, share, rounding), wageUse };
 }
 
-/**
- * NM43-1.3.a 一（三）: "单位和个人缴费费率按照补缴时安置地规定执行，相应记录个人权益"
- * Amount = base × rate × months, rounded once to the fen, half up [convention: amountRounding].
- */
+/** NM43-1.3.a.s2 — the placement place's rates. Amount = base × rate × months, rounded once to the fen, half up [convention: amountRounding]. */
 function pensionAmountsRule(backPay: number, m: Months, leagueCode: string, countyCode: string, now: InForceNow, P: CompiledParameters, rec: Recorder) {
   const used: ParameterUse[] = [];
   const { baseFen } = baseRule('NM43-1.3.a', m, leagueCode, now, P, rec, used);
@@ -298,6 +296,7 @@ function pensionAmountsRule(backPay: number, m: Months, leagueCode: string, coun
   rec.step(
     'NM43-1.3.a',
     'pension-amounts',
+    ['NM43-1.3.a.s2'],
     { asOf: formatMonth(m.asOf), wageYear: monthYear(m.asOf) - 1, placementCounty: countyCode, placementLeague: leagueCode, backPayMonths: backPay },
     { baseMonthly: result.baseMonthly, unitRate: result.unitRate, individualRate: result.individualRate, unitAmount: result.unitAmount, individualAmount: result.individualAmount },
     used,
@@ -305,55 +304,40 @@ function pensionAmountsRule(backPay: number, m: Months, leagueCode: string, coun
   return result;
 }
 
-/**
- * NM43-1.2.b 一（二）第二段: "原安置单位已不存在或缴纳确有困难的，由原安置单位上级主管部门负责补缴；上级主管部门不存在或无力缴纳的，
- * 由安置地退役军人事务主管部门申请财政资金解决" (the unit itself pays by NM43-1.2.a 一（二）第一段 "单位缴费部分由所在单位负担").
- */
+/** NM43-1.2.a.s1 — the unit pays; NM43-1.2.b.s1 — else its superior; NM43-1.2.b.s2 — else fiscal funds. */
 function unitPayerRule(facts: CaseFacts, scheme: 'pension' | 'medical', rec: Recorder): UnitPayer {
   const p = facts.placement;
   const payer: UnitPayer = p.unitExists && p.unitCanPay ? 'unit' : p.superiorExists && p.superiorCanPay ? 'superior' : 'fiscal';
-  rec.step(
-    payer === 'unit' ? 'NM43-1.2.a' : 'NM43-1.2.b',
-    `${scheme}-unit-payer`,
-    { unitExists: p.unitExists, unitCanPay: p.unitCanPay, superiorExists: p.superiorExists, superiorCanPay: p.superiorCanPay },
-    { unitPayer: payer },
-  );
+  const inputs = { unitExists: p.unitExists, unitCanPay: p.unitCanPay, superiorExists: p.superiorExists, superiorCanPay: p.superiorCanPay };
+  if (payer === 'unit') rec.step('NM43-1.2.a', `${scheme}-unit-payer`, ['NM43-1.2.a.s1'], inputs, { unitPayer: payer });
+  else rec.step('NM43-1.2.b', `${scheme}-unit-payer`, payer === 'superior' ? ['NM43-1.2.b.s1'] : ['NM43-1.2.b.s1', 'NM43-1.2.b.s2'], inputs, { unitPayer: payer });
   return payer;
 }
 
-/**
- * NM43-1.2.c 一（二）第三段: "原安置单位或其主管部门不存在或缴纳确有困难的界定，由同级人民政府按相关规定负责确认"
- */
+/** NM43-1.2.c.s1 — that the unit or its superior is gone or unable is confirmed by the government at the same level. */
 function payerConfirmationRule(payer: UnitPayer, rec: Recorder): void {
   const needed = payer !== 'unit';
-  if (needed) rec.warn({ code: 'payer-confirmation-required', rule: 'NM43-1.2.c' });
-  rec.step('NM43-1.2.c', 'payer-confirmation', { unitPayer: payer }, { confirmationRequired: needed });
+  if (needed) rec.warn({ code: 'payer-confirmation-required', rule: 'NM43-1.2.c', sentences: ['NM43-1.2.c.s1'] });
+  rec.step('NM43-1.2.c', 'payer-confirmation', ['NM43-1.2.c.s1'], { unitPayer: payer }, { confirmationRequired: needed });
 }
 
-/**
- * NM43-1.4.a 一（四）第一段: "原安置单位存在的，退役士兵将所需材料提交原安置单位；原安置单位不存在的，提交给主管部门……
- * 其他情况的，由退役士兵将所需材料直接提交原办理安置手续层级的退役军人事务主管部门"
- */
+/** NM43-1.4.a.s3 — to the unit while it exists; NM43-1.4.a.s4 — else its superior; NM43-1.4.a.s6 — else the department. */
 function routingRule(facts: CaseFacts, rec: Recorder): Routing {
   const p = facts.placement;
   const routing: Routing = p.unitExists ? 'unit' : p.superiorExists ? 'superior' : 'department';
-  rec.step('NM43-1.4.a', 'routing', { unitExists: p.unitExists, superiorExists: p.superiorExists }, { routing });
+  const addressee = routing === 'unit' ? 'NM43-1.4.a.s3' : routing === 'superior' ? 'NM43-1.4.a.s4' : 'NM43-1.4.a.s6';
+  rec.step('NM43-1.4.a', 'routing', [addressee], { unitExists: p.unitExists, superiorExists: p.superiorExists }, { routing });
   return routing;
 }
 
-/**
- * NM43-1.2.d 一（二）第四段: "个人属于最低生活保障对象、特困人员的，地方人民政府对其个人缴费予以适当补助"
- */
+/** NM43-1.2.d.s1 — 低保 and 特困 persons get a local subsidy of the individual share. */
 function individualSubsidyRule(facts: CaseFacts, rec: Recorder): boolean {
   const eligible = facts.assistance.dibao || facts.assistance.tekun;
-  rec.step('NM43-1.2.d', 'individual-subsidy', { dibao: facts.assistance.dibao, tekun: facts.assistance.tekun }, { individualSubsidyEligible: eligible });
+  rec.step('NM43-1.2.d', 'individual-subsidy', ['NM43-1.2.d.s1'], { dibao: facts.assistance.dibao, tekun: facts.assistance.tekun }, { individualSubsidyEligible: eligible });
   return eligible;
 }
 
-/**
- * NM43-1.1.c 一（一）第二段: "达到法定退休年龄、基本养老保险累计缴费年限（含军龄）未达到国家规定最低缴费年限的，允许延长缴费至最低缴费年限；
- * 2011年7月1日《中华人民共和国社会保险法》实施前首次参保、延长缴费5年后仍不足最低缴费年限的，允许一次性缴费至最低缴费年限"
- */
+/** NM43-1.1.c.s3 — short at retirement: extend; NM43-1.1.c.s4 — first insured before the social insurance law and still short after 5 years: one-time payment. */
 function atRetirementRule(
   cumulative: number,
   firstInsured: MonthIndex,
@@ -365,11 +349,13 @@ function atRetirementRule(
   let shortfall = 0;
   let extension = 0;
   let oneTime = 0;
+  const sentences: SentenceOf<'NM43-1.1.c'>[] = ['NM43-1.1.c.s3'];
   if (retirement.reached) {
     const lawMonth = rec.use(now.socialInsuranceLawDate(), 'NM43-1.1.c', used);
     const cap = rec.use(now.extensionCapMonths(), 'NM43-1.1.c', used);
     shortfall = Math.max(0, retirement.minimumPensionMonths - cumulative);
     if (firstInsured < lawMonth) {
+      sentences.push('NM43-1.1.c.s4');
       extension = Math.min(shortfall, cap);
       oneTime = shortfall - extension;
     } else {
@@ -379,6 +365,7 @@ function atRetirementRule(
   rec.step(
     'NM43-1.1.c',
     'pension-at-retirement',
+    sentences,
     { reached: retirement.reached, cumulativeMonths: cumulative, minimumPensionMonths: retirement.minimumPensionMonths, firstInsured: formatMonth(firstInsured) },
     { shortfallMonths: shortfall, extensionMonths: extension, oneTimeMonths: oneTime },
     used,
@@ -387,37 +374,33 @@ function atRetirementRule(
 }
 
 /**
- * NM43-3.3 三（三）: "对于达到法定退休年龄，按照本通知要求缴费后仍未达到最低缴费年限的，各地区要采取多种有效措施予以帮助"
- * The extension and one-time months are the person's to pay [convention]: the county is told.
+ * NM43-3.3.s2 — still short at retirement after paying: local help. The extension and one-time months
+ * are the person's to pay [convention]: the county is told.
  */
 function stillShortRule(shortfall: number, rec: Recorder): void {
-  if (shortfall > 0) rec.warn({ code: 'still-short-after-payment', rule: 'NM43-3.3', scheme: 'pension', months: shortfall });
+  if (shortfall > 0) rec.warn({ code: 'still-short-after-payment', rule: 'NM43-3.3', sentences: ['NM43-3.3.s2'], scheme: 'pension', months: shortfall });
 }
 
-/**
- * NM43-1.5 一（五）: "基本养老保险补缴在退役士兵提出申请后，及时按程序进行审核补缴。基本医疗保险在退役士兵提出申请后，达到法定退休年龄时予以补缴"
- */
+/** NM43-1.5.s1 — pension back-paid once approved; NM43-1.5.s2 — medical at retirement age. */
 function timingRule(scheme: 'pension' | 'medical', reached: boolean, rec: Recorder): boolean {
   const payableNow = scheme === 'pension' ? true : reached;
-  rec.step('NM43-1.5', `${scheme}-timing`, { retirementReached: reached }, { timing: scheme === 'pension' ? 'on-approval' : 'at-retirement', payableNow });
+  rec.step('NM43-1.5', `${scheme}-timing`, [scheme === 'pension' ? 'NM43-1.5.s1' : 'NM43-1.5.s2'], { retirementReached: reached }, { timing: scheme === 'pension' ? 'on-approval' : 'at-retirement', payableNow });
   return payableNow;
 }
 
-/**
- * NM43-1.1.d 一（一）第二段: "达到法定退休年龄、城镇职工基本医疗保险累计缴费年限（含军龄）未达到统筹地区规定年限的，可以缴费至统筹地区规定年限"
- */
+/** NM43-1.1.d.s5 — medical years (with 军龄) short of the 统筹地区's at retirement: may be paid up to them. */
 function medicalMonthsRule(militaryMonths: number, paid: number, sex: 'male' | 'female', now: InForceNow, rec: Recorder): { counted: number; required: number; shortfall: number } {
   const used: ParameterUse[] = [];
   const required = rec.use(sex === 'male' ? now.medicalRequiredMale() : now.medicalRequiredFemale(), 'NM43-1.1.d', used);
   const counted = militaryMonths + paid;
   const shortfall = Math.max(0, required - counted);
-  rec.step('NM43-1.1.d', 'medical-months', { militaryMonths, medicalPaidMonths: paid, sex }, { countedMonths: counted, requiredMonths: required, shortfallMonths: shortfall }, used);
+  rec.step('NM43-1.1.d', 'medical-months', ['NM43-1.1.d.s5'], { militaryMonths, medicalPaidMonths: paid, sex }, { countedMonths: counted, requiredMonths: required, shortfallMonths: shortfall }, used);
   return { counted, required, shortfall };
 }
 
 /**
- * NM43-1.3.b 一（三）: "缴费工资基数由参保地按照补缴时上年度职工平均工资的 60% 予以确定，单位和个人缴费费率按参保地规定执行"
- * The insured place is taken to be the placement place [convention], so the base is the pension base.
+ * NM43-1.3.b.s2 — the insured place's base and rates. The insured place is taken to be the placement
+ * place [convention], so the base is the pension base.
  */
 function medicalAmountsRule(shortfall: number, m: Months, leagueCode: string, countyCode: string, now: InForceNow, P: CompiledParameters, rec: Recorder) {
   const used: ParameterUse[] = [];
@@ -438,6 +421,7 @@ function medicalAmountsRule(shortfall: number, m: Months, leagueCode: string, co
   rec.step(
     'NM43-1.3.b',
     'medical-amounts',
+    ['NM43-1.3.b.s2'],
     { asOf: formatMonth(m.asOf), wageYear: monthYear(m.asOf) - 1, placementCounty: countyCode, placementLeague: leagueCode, months: shortfall },
     { baseMonthly: out.baseMonthly, unitRate: out.unitRateText, individualRate: out.indRateText, unitAmount: formatFen(out.unitFen), individualAmount: formatFen(out.indFen) },
     used,
@@ -446,8 +430,8 @@ function medicalAmountsRule(shortfall: number, m: Months, leagueCode: string, co
 }
 
 /**
- * NM43-1.2.b 一（二）第二段: "政府补缴年限不超过本人军龄"
- * Fiscal months above 军龄 have no payer named by the notice: reported as uncovered for county decision.
+ * NM43-1.2.b.s3 — the government pays for at most 军龄. Fiscal months above it have no payer named by
+ * the notice: reported as uncovered for county decision.
  */
 function fiscalCapRule(
   payer: UnitPayer,
@@ -461,14 +445,15 @@ function fiscalCapRule(
   if (payer === 'fiscal') {
     fiscal = Math.min(shortfall, militaryMonths);
     uncovered = shortfall - fiscal;
-    if (uncovered > 0) rec.warn({ code: 'medical-unit-share-uncovered', rule: 'NM43-1.2.b', scheme: 'medical', months: uncovered });
+    if (uncovered > 0) rec.warn({ code: 'medical-unit-share-uncovered', rule: 'NM43-1.2.b', sentences: ['NM43-1.2.b.s3'], scheme: 'medical', months: uncovered });
   } else if (shortfall > militaryMonths) {
-    rec.warn({ code: 'medical-months-exceed-military', rule: 'NM43-1.2.b', scheme: 'medical', months: shortfall - militaryMonths });
+    rec.warn({ code: 'medical-months-exceed-military', rule: 'NM43-1.2.b', sentences: ['NM43-1.2.b.s3'], scheme: 'medical', months: shortfall - militaryMonths });
   }
   const uncoveredFen = amountFen(a.baseFen, a.unitRate, uncovered, a.rounding);
   rec.step(
     'NM43-1.2.b',
     'medical-fiscal-cap',
+    ['NM43-1.2.b.s3'],
     { unitPayer: payer, months: shortfall, militaryMonths },
     { fiscalMonths: fiscal, uncoveredUnitMonths: uncovered, uncoveredUnitAmount: formatFen(uncoveredFen) },
   );
@@ -542,7 +527,7 @@ export function evaluate(facts: CaseFacts, params: ParameterSet): Determination 
   const retirement = retirementRule(id, facts, m, P, rec);
 
   // Pension
-  const pensionCovered = paidMonthsRule('pension', facts.pension.periods, m, rec);
+  const pensionCovered = paidMonthsRule('pension', facts.pension.periods, m, regime, rec);
   const gap = gapRule(pensionCovered, m, retirement.monthIndex, facts.pension.agencyGapMonths, rec);
   const backPay = backPayRule(gap.gap, militaryMonths, rec);
   const countyCode = facts.placement.countyCode;
@@ -581,7 +566,7 @@ export function evaluate(facts: CaseFacts, params: ParameterSet): Determination 
   };
 
   // Medical
-  const medicalCovered = paidMonthsRule('medical', facts.medical.periods, m, rec);
+  const medicalCovered = paidMonthsRule('medical', facts.medical.periods, m, regime, rec);
   const med = medicalMonthsRule(militaryMonths, medicalCovered.paid, id.sex, now, rec);
   const payableNow = timingRule('medical', retirement.reached, rec);
   const medicalPayer = unitPayerRule(facts, 'medical', rec);

@@ -11,7 +11,9 @@ export type ErrorCode =
   /** An ID number that is not a valid GB 11643 number where a valid one is required. */
   | 'invalid-id-number'
   /** A parameter set that does not validate; `problems` lists why. */
-  | 'invalid-parameters';
+  | 'invalid-parameters'
+  /** No rule set governs the placement county at the application's date. */
+  | 'no-rule-set';
 
 /** One problem with an input, named by its field path (`person.femaleCategory`). */
 export interface Problem {

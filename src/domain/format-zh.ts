@@ -9,6 +9,11 @@ export function yearsMonthsZh(months: number): string {
   return m === 0 ? `${y}年` : `${y}年${m}个月`;
 }
 
+/** A count of months as an elderly veteran reads it: `57` → `57个月（4年9个月）`; under a year, `5个月`. */
+export function monthsZh(months: number): string {
+  return months >= 12 ? `${months}个月（${yearsMonthsZh(months)}）` : `${months}个月`;
+}
+
 /** `2031-07` → `2031年7月`. */
 export function monthZh(month: string): string {
   const [y, m] = month.split('-');
@@ -39,4 +44,14 @@ export function ageZh(ageMonths: number): string {
   const y = Math.floor(ageMonths / 12);
   const m = ageMonths % 12;
   return m === 0 ? `${y}周岁` : `${y}周岁${m}个月`;
+}
+
+const DIGITS_ZH = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** 1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 99 → 九十九: the numbers of a form's sections. */
+export function numeralZh(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 99) throw new RangeError(`numeralZh: ${n} is not a whole number from 1 to 99`);
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 0 ? '' : tens === 1 ? '十' : `${DIGITS_ZH[tens]}十`}${ones === 0 ? '' : DIGITS_ZH[ones]}`;
 }

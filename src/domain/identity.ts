@@ -115,3 +115,15 @@ export function birthMonthOfIdNumber(raw: string): string | null {
   const c = checkIdNumber(raw);
   return c.valid ? c.birth : null;
 }
+
+/**
+ * The key a case is found and linked by, the same on the tablet and the server: a valid number as
+ * checked (15 digits upgraded, x as X), anything else folded (full-width digits, spaces, case) so
+ * that the same mistyped number still finds its own case.
+ */
+export function normaliseIdNumber(raw: string): string {
+  const check = checkIdNumber(raw);
+  if (check.valid) return check.idNumber;
+  const s = raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+  return (s.length === 15 ? upgradeIdNumber15(s) : null) ?? s;
+}

@@ -1,9 +1,9 @@
 // The one Chinese label map of the tablet: domain names, enum values and field paths as the clerk
 // reads them. Codes (warnings, errors, out-of-scope reasons) go through the engine's messageZh; the
 // English messages of the shared schemas become Chinese here, each naming its field.
-import { isJiexuError, messageZh, parameterLabelZh, idProblemZh, type OutOfScopeReason, type Problem, type Regime, type Routing, type UnitPayer, type Warning } from '../domain';
-import type { DischargeMode } from '../shared/registration';
-import { isStorageError, storageErrorZh } from '../storage';
+import { isJiexuError, messageZh, parameterLabelZh, idProblemZh, type CaseFacts, type OutOfScopeReason, type Problem, type Regime, type Routing, type TraceStepName, type UnitPayer, type Warning } from '../domain';
+import type { DischargeMode, Registration } from '../shared/registration';
+import { isStorageError, storageErrorZh, type CaseStatus, type SyncState } from '../storage';
 
 export const DISCHARGE_MODE_LABELS: Record<DischargeMode, string> = {
   discharged: '退伍',
@@ -36,15 +36,18 @@ export const UNIT_PAYER_LABELS: Record<UnitPayer, string> = {
   fiscal: '财政资金（由安置地退役军人事务主管部门申请）',
 };
 
-/** Where the materials go (NM43-1.4.a). */
+/**
+ * Where the veteran hands in the materials (NM43-1.4.a 一（四）第一段): with no unit and no superior,
+ * he submits them himself, directly, to the department at the level that handled his placement.
+ */
 export const ROUTING_LABELS: Record<Routing, string> = {
   unit: '原安置单位',
   superior: '原安置单位的上级主管部门',
-  department: '安置地退役军人事务主管部门',
+  department: '原办理安置手续层级的退役军人事务主管部门（由本人直接提交）',
 };
 
 export const REGIME_LABELS: Record<Regime, string> = {
-  deemed: '军龄视同缴费年限（2012年7月1日前退役）',
+  deemed: '军龄视同缴费年限（《军人保险法》施行前退役）',
   combined: '军龄与缴费年限合并计算（已领取军人退役基本养老保险补助）',
 };
 
@@ -53,16 +56,28 @@ export const GAP_SOURCE_LABELS: Record<'estimate' | 'agency', string> = {
   agency: '经办机构认定',
 };
 
-export const CASE_STATUS_LABELS: Record<string, string> = {
+export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
   registered: '已登记',
   withdrawn: '已撤回',
 };
 
-export const SYNC_STATE_LABELS: Record<string, string> = {
+export const SYNC_STATE_LABELS: Record<SyncState, string> = {
   pending: '待同步',
   synced: '已同步',
   conflict: '同步冲突',
 };
+
+const isCaseStatus = (value: string): value is CaseStatus => Object.hasOwn(CASE_STATUS_LABELS, value);
+const isSyncState = (value: string): value is SyncState => Object.hasOwn(SYNC_STATE_LABELS, value);
+
+/** A status read back from a stored record (an audit entry's value). */
+export function caseStatusZh(value: string): string {
+  return isCaseStatus(value) ? CASE_STATUS_LABELS[value] : '本版本不认识的状态';
+}
+
+export function syncStateZh(value: string): string {
+  return isSyncState(value) ? SYNC_STATE_LABELS[value] : '本版本不认识的同步状态';
+}
 
 export const YES_NO: Record<'true' | 'false', string> = { true: '是', false: '否' };
 
@@ -75,7 +90,7 @@ export const OUT_OF_SCOPE_NEXT_STEP: Record<OutOfScopeReason, string> = {
 };
 
 /** The engine's trace steps, as the 为什么 expansion titles them. */
-export const TRACE_STEP_LABELS: Record<string, string> = {
+export const TRACE_STEP_LABELS: Record<TraceStepName, string> = {
   identity: '身份证号码',
   regime: '军龄与认定方式',
   scope: '是否适用本通知',
@@ -102,9 +117,10 @@ export const TRACE_STEP_LABELS: Record<string, string> = {
 };
 
 /** Keys of trace inputs and results. */
-export const TRACE_KEY_LABELS: Record<string, string> = {
+export const TRACE_KEY_LABELS = {
   idNumber: '身份证号码',
   valid: '有效',
+  problem: '问题',
   sex: '性别',
   birth: '出生年月',
   upgradedFrom15: '由15位升级',
@@ -128,6 +144,7 @@ export const TRACE_KEY_LABELS: Record<string, string> = {
   delayMonths: '延迟月数',
   ageMonths: '退休年龄（月）',
   month: '月份',
+  months: '月数',
   reached: '已达到',
   minimumPensionMonths: '最低缴费年限（月）',
   periods: '缴费记录',
@@ -176,7 +193,29 @@ export const TRACE_KEY_LABELS: Record<string, string> = {
   from: '起',
   to: '止',
   toExcluded: '止（不含）',
-};
+  // The determination's own fields, as an audit entry names a change of them.
+  identity: '身份',
+  idNumberProblem: '身份证号码问题',
+  retirement: '法定退休',
+  pension: '养老保险',
+  medical: '医疗保险',
+  provisional: '暂定参数',
+  warnings: '提示',
+  trace: '计算过程',
+  parametersVersion: '参数版本',
+  rulesVersion: '规则版本',
+} as const satisfies Record<string, string>;
+
+export type TraceKey = keyof typeof TRACE_KEY_LABELS;
+
+function isTraceKey(key: string): key is TraceKey {
+  return Object.hasOwn(TRACE_KEY_LABELS, key);
+}
+
+/** A key of a trace step's inputs or results in Chinese; the tests hold every key the engine writes. */
+export function traceKeyZh(key: string): string {
+  return isTraceKey(key) ? TRACE_KEY_LABELS[key] : '其他';
+}
 
 /** A value of the trace, in words a clerk reads. */
 export function traceValueZh(value: unknown): string {
@@ -184,8 +223,8 @@ export function traceValueZh(value: unknown): string {
   if (value === true) return '是';
   if (value === false) return '否';
   if (typeof value === 'string') {
-    const label = (UNIT_PAYER_LABELS as Record<string, string>)[value] ?? (ROUTING_LABELS as Record<string, string>)[value] ?? TRACE_VALUE_WORDS[value];
-    return label ?? value;
+    // Dates, months and rates are shown as recorded; only the engine's words are translated.
+    return isTraceWord(value) ? TRACE_VALUE_WORDS[value] : value;
   }
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) {
@@ -194,13 +233,15 @@ export function traceValueZh(value: unknown): string {
   }
   if (typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${TRACE_KEY_LABELS[k] ?? k} ${traceValueZh(v)}`)
+      .map(([k, v]) => `${traceKeyZh(k)} ${traceValueZh(v)}`)
       .join('，');
   }
   return String(value);
 }
 
-const TRACE_VALUE_WORDS: Record<string, string> = {
+const TRACE_VALUE_WORDS = {
+  ...UNIT_PAYER_LABELS,
+  ...ROUTING_LABELS,
   deemed: '视同缴费年限',
   combined: '合并计算',
   estimate: '估算',
@@ -217,11 +258,33 @@ const TRACE_VALUE_WORDS: Record<string, string> = {
   'at-retirement': '达到法定退休年龄时补缴',
   'invalid-id-number': '身份证号码无效',
   'bad-service-dates': '服役日期不符合要求',
-  'post-2012-without-subsidy': '2012年7月1日后退役且未领取补助',
-};
+  'post-2012-without-subsidy': '《军人保险法》施行后退役且未领取补助',
+  length: idProblemZh('length'),
+  characters: idProblemZh('characters'),
+  'birth-date': idProblemZh('birth-date'),
+  checksum: idProblemZh('checksum'),
+} as const satisfies Record<string, string>;
+
+function isTraceWord(value: string): value is keyof typeof TRACE_VALUE_WORDS {
+  return Object.hasOwn(TRACE_VALUE_WORDS, value);
+}
+
+/**
+ * The dotted paths of an object type, array rows as `[]`: `person.idNumber`, `pension.periods[].from`.
+ */
+type PathsOf<T> = {
+  [K in keyof T & string]: NonNullable<T[K]> extends readonly (infer E)[]
+    ? K | `${K}[]` | `${K}[].${PathsOf<E>}`
+    : NonNullable<T[K]> extends object
+      ? K | `${K}.${PathsOf<NonNullable<T[K]>>}`
+      : K;
+}[keyof T & string];
+
+/** Every field of the intake form: the case facts and the registration. */
+export type FieldPath = PathsOf<CaseFacts> | PathsOf<Registration>;
 
 /** Field labels by the shared schemas' paths (`person.idNumber`; array rows as `[]`). */
-export const FIELD_LABELS: Record<string, string> = {
+export const FIELD_LABELS: Record<FieldPath, string> = {
   asOf: '测算日期',
   applicationDate: '申请日期',
   person: '身份信息',
@@ -274,7 +337,15 @@ export function fieldLabelZh(path: string): string {
     const part = row[3] === 'from' ? '的起始月份' : row[3] === 'to' ? '的截止月份' : '';
     return `${scheme}缴费记录第${n}段${part}`;
   }
-  return FIELD_LABELS[path] ?? FIELD_LABELS[path.replace(/\[\d+\]/g, '[]')] ?? path;
+  const anyRow = path.replace(/\[\d+\]/g, '[]');
+  if (isFieldPath(path)) return FIELD_LABELS[path];
+  if (isFieldPath(anyRow)) return FIELD_LABELS[anyRow];
+  // A field a newer version sends: named as such rather than by its English path.
+  return '本版本不认识的项目';
+}
+
+function isFieldPath(path: string): path is FieldPath {
+  return Object.hasOwn(FIELD_LABELS, path);
 }
 
 const CHOICE_FIELDS = new Set([
@@ -363,22 +434,30 @@ export function saveErrorZh(error: unknown): string {
   return `保存失败（${error instanceof Error ? error.message : String(error)}）。已填写的内容仍在草稿中，请稍后再试或联系县局技术人员。`;
 }
 
-const CONVENTION_VALUES: Record<string, string> = {
+const CONVENTION_VALUES = {
   'month-diff': '退役月份减入伍月份',
   'fen-half-up': '四舍五入到分',
   total: '按总额一次四舍五入到分',
   'as-of-year-minus-1': '测算日期的上一个自然年',
   'RA-2024': '按出生年月和类别查渐进式延迟退休对照',
-};
+} as const satisfies Record<string, string>;
+
+const UNIT_WORDS = { 'CNY/month': '元/月', months: '个月', ratio: '', date: '', convention: '' } as const satisfies Record<string, string>;
+
+function isConventionValue(value: string): value is keyof typeof CONVENTION_VALUES {
+  return Object.hasOwn(CONVENTION_VALUES, value);
+}
+
+function isUnit(unit: string): unit is keyof typeof UNIT_WORDS {
+  return Object.hasOwn(UNIT_WORDS, unit);
+}
 
 /** A parameter's value in words (conventions and rules named in English in the parameter set). */
 export function parameterValueZh(name: string, value: string | number, unit: string): string {
-  const word = typeof value === 'string' ? CONVENTION_VALUES[value] : undefined;
-  if (word) return word;
+  if (typeof value === 'string' && isConventionValue(value)) return CONVENTION_VALUES[value];
   const min = name === 'minimumPensionMonths' && typeof value === 'string' ? /^(\d+) \+ (\d+)×\(Y−(\d+)\) from (\d+), at most (\d+)$/.exec(value) : null;
   if (min) return `${min[1]}个月，自${min[4]}年起每年增加${min[2]}个月，最多${min[5]}个月`;
-  const units: Record<string, string> = { 'CNY/month': '元/月', months: '个月', ratio: '', date: '', convention: '' };
-  return `${value}${units[unit] ?? unit}`;
+  return `${value}${isUnit(unit) ? UNIT_WORDS[unit] : ''}`;
 }
 
 /** Where a parameter comes from, in words (the built-in conventions are described in English). */

@@ -2,12 +2,13 @@
 // back): the zod schema that checks it against the engine's Determination type.
 
 import { z } from '../domain/zod';
-import { RULES, type Determination, type RuleId } from '../domain';
+import { OUT_OF_SCOPE_REASONS, RULES, SENTENCE_IDS, TRACE_STEP_NAMES, WARNING_CODES, type Determination, type RuleId, type SentenceId } from '../domain';
 import { once } from '../domain/once';
 
 // The pieces the schemas below share, built with the first of them.
 const atoms = once(() => ({
   ruleId: z.enum(Object.keys(RULES) as [RuleId, ...RuleId[]]),
+  sentenceIds: z.array(z.enum(SENTENCE_IDS as [SentenceId, ...SentenceId[]])),
   month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM')),
   money: z.string().check(z.regex(/^-?\d+\.\d{2}$/, 'expected yuan with two decimals')),
   rate: z.string().check(z.regex(/^\d+(\.\d+)?$/, 'expected a decimal rate')),
@@ -29,19 +30,9 @@ export const parameterUseSchema = z.lazy(() =>
 
 export const warningSchema = z.lazy(() =>
   z.object({
-    code: z.enum([
-      'period-overlaps-service',
-      'periods-overlap',
-      'gap-estimated',
-      'provisional-parameter',
-      'application-late',
-      'application-before-notice',
-      'still-short-after-payment',
-      'medical-months-exceed-military',
-      'medical-unit-share-uncovered',
-      'payer-confirmation-required',
-    ]),
+    code: z.enum(WARNING_CODES),
     rule: atoms().ruleId,
+    sentences: z.optional(atoms().sentenceIds),
     parameter: z.optional(z.string()),
     scheme: z.optional(z.enum(['pension', 'medical'])),
     months: z.optional(z.number().check(z.int())),
@@ -53,7 +44,9 @@ export const traceStepSchema = z.lazy(() =>
   z.object({
     rule: atoms().ruleId,
     paragraph: z.string(),
-    step: z.string(),
+    // Absent from determinations of versions before steps cited sentences.
+    sentences: z._default(atoms().sentenceIds, () => []),
+    step: z.enum(TRACE_STEP_NAMES),
     inputs: z.record(z.string(), z.unknown()),
     result: z.record(z.string(), z.unknown()),
     parameters: z.array(parameterUseSchema),
@@ -64,7 +57,7 @@ export const determinationSchema = z.lazy(() => {
   const { month, money, rate, months, unitPayer } = atoms();
   return z.object({
     inScope: z.boolean(),
-    outOfScopeReasons: z.array(z.enum(['invalid-id-number', 'bad-service-dates', 'post-2012-without-subsidy'])),
+    outOfScopeReasons: z.array(z.enum(OUT_OF_SCOPE_REASONS)),
     identity: z.nullable(z.object({
       idNumber: z.string().check(z.regex(/^\d{17}[\dX]$/)),
       sex: z.enum(['male', 'female']),

@@ -6,18 +6,18 @@
 // `caseDetails` holds facts, registration and determination (≈10 KB with its trace), read by get().
 // Every change writes both, an outbox mutation and an audit event in one transaction.
 
-import { JiexuError, checkIdNumber, evaluate, upgradeIdNumber15, type CaseFacts, type Determination, type ParameterSet, type Problem } from '../domain';
+import { JiexuError, RULE_SETS, checkIdNumber, normaliseIdNumber, type CaseFacts, type Determination, type ParameterSet, type Problem } from '../domain';
 import { parseCaseFacts } from '../shared/case';
 import { parseRegistration, type Registration } from '../shared/registration';
 import { diffFields } from './audit';
-import type { JiexuDb } from './db';
+import type { CaseDetailRow, CaseRow, CaseSyncRow, JiexuDb, SearchKeys } from './db';
 import { clerkNameProblem, deviceIn, nextSequence, normaliseClerkName, shiftAccountOf } from './device-repository';
 import { StorageError } from './errors';
 import { uuidv7 } from './ids';
 import { nameInitialReadings } from './pinyin';
 import { createReferenceRepository } from './reference-repository';
 import type { CaseUpdate, MutationResult } from '../shared/sync-protocol';
-import { decideCaseUpdate, serverRevisionAfterPush, syncStateAfterPush } from '../sync/reconcile';
+import { decideCaseUpdate, serverRevisionAfterPush, syncStateAfterPush } from '../shared/reconcile';
 import type { AuditAction, AuditEvent, CaseRecord, CaseSummary, CaseSyncInfo, DeviceInfo, MutationKind, OutboxMutation } from './types';
 
 /**
@@ -25,52 +25,6 @@ import type { AuditAction, AuditEvent, CaseRecord, CaseSummary, CaseSyncInfo, De
  * open (not in an upgrade transaction, which cannot wait for pinyin or crypto).
  */
 export const SEARCH_KEYS_VERSION = 1;
-
-interface SearchKeys {
-  v: number;
-  /** The ID number, 18 characters, upper-case X. */
-  id: string;
-  /** The same reversed: a prefix of it is a suffix of the number ("last 4 digits"). */
-  idRev: string;
-  /** The name without spaces and separators, lower-case. */
-  name: string;
-  /** Pinyin initials, every plausible reading (multi-entry index). */
-  initials: string[];
-}
-
-/** A light row of the `cases` table. */
-export interface CaseRow {
-  id: string;
-  caseNumber: string;
-  status: CaseRecord['status'];
-  syncState: CaseRecord['syncState'];
-  revision: number;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
-  createdByAccount?: string;
-  updatedByAccount?: string;
-  deviceId: string;
-  parameterSetVersion: string;
-  name: string;
-  idNumber: string;
-  inScope: boolean;
-  backPayMonths: number | null;
-  keys: SearchKeys;
-  /** What the server said of the case; absent until the first push result or pull of it. */
-  sync?: CaseSyncRow;
-}
-
-/** The county side of a case as the tablet last learnt it (a CaseRow field, no index). */
-interface CaseSyncRow {
-  serverRevision: number | null;
-  countyStatus: CaseSyncInfo['countyStatus'];
-  correctionRequest: string | null;
-  possibleDuplicate: boolean;
-  figuresDiffer: boolean;
-  syncedAt: string | null;
-}
 
 const NO_SYNC: CaseSyncRow = { serverRevision: null, countyStatus: null, correctionRequest: null, possibleDuplicate: false, figuresDiffer: false, syncedAt: null };
 
@@ -90,14 +44,6 @@ export interface CaseUpdateOutcome {
   action: 'adopted' | 'conflict' | 'ignored';
   /** Why a change was not adopted as it is (unknown case, already known, county version unreadable here). */
   reason?: 'unknown-case' | 'already-known' | 'unreadable-county-version';
-}
-
-/** A row of the `caseDetails` table. */
-export interface CaseDetailRow {
-  id: string;
-  facts: CaseFacts;
-  registration: Registration;
-  determination: Determination;
 }
 
 export interface CaseInput {
@@ -172,13 +118,6 @@ const REASON_MAX = 500;
 const MIN_SUFFIX_DIGITS = 4;
 
 // --- search keys -------------------------------------------------------------------------------
-
-function normaliseIdNumber(raw: string): string {
-  const check = checkIdNumber(raw);
-  if (check.valid) return check.idNumber;
-  const s = raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
-  return (s.length === 15 ? upgradeIdNumber15(s) : null) ?? s;
-}
 
 function reverse(s: string): string {
   return [...s].reverse().join('');
@@ -445,7 +384,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
     async create(input) {
       const v = validate(input);
       const params = await parameters();
-      const determination = evaluate(v.facts, params);
+      const determination = RULE_SETS.evaluate(v.facts, { nm43: params });
       const keys = await searchKeys(v.idNumber, v.registration.name);
       const at = now();
       return db.transaction('rw', writeTables, async () => {
@@ -478,7 +417,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
     async update(id, input) {
       const v = validate(input, revisionProblem(input.expectedRevision));
       const params = await parameters();
-      const determination = evaluate(v.facts, params);
+      const determination = RULE_SETS.evaluate(v.facts, { nm43: params });
       const keys = await searchKeys(v.idNumber, v.registration.name);
       const at = now();
       return db.transaction('rw', writeTables, async () => {
@@ -723,7 +662,7 @@ async function prepareAdoption(update: CaseUpdate, params: ParameterSet): Promis
   const registration = parseRegistration(update.registration, facts.facts);
   if (!registration.ok) return { ok: false };
   const keys = await searchKeys(normaliseIdNumber(facts.facts.person.idNumber), registration.registration.name);
-  return { ok: true, facts: facts.facts, registration: registration.registration, determination: evaluate(facts.facts, params), keys };
+  return { ok: true, facts: facts.facts, registration: registration.registration, determination: RULE_SETS.evaluate(facts.facts, { nm43: params }), keys };
 }
 
 function syncEvent(action: AuditAction, row: CaseRow, device: DeviceInfo, at: Date, reason: string | null): AuditEvent {

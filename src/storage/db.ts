@@ -5,8 +5,50 @@
 import Dexie, { type Table } from 'dexie';
 import { StorageError } from './errors';
 import { SCHEMA_VERSIONS, checkSchemaRegistry, type SchemaVersion } from './schema';
-import type { CaseDetailRow, CaseRow } from './cases-repository';
-import type { AuditEvent, DraftRecord, OutboxMutation } from './types';
+import type { CaseFacts, Determination } from '../domain';
+import type { Registration } from '../shared/registration';
+import type { AuditEvent, CaseRecord, CaseSummary, CaseSyncInfo, DraftRecord, OutboxMutation } from './types';
+
+/** A case's search keys (the `cases` table's indexes), derived by cases-repository.ts. */
+export interface SearchKeys {
+  v: number;
+  /** The ID number, 18 characters, upper-case X. */
+  id: string;
+  /** The same reversed: a prefix of it is a suffix of the number ("last 4 digits"). */
+  idRev: string;
+  /** The name without spaces and separators, lower-case. */
+  name: string;
+  /** Pinyin initials, every plausible reading (multi-entry index). */
+  initials: string[];
+}
+
+/** A light row of the `cases` table: what the case list shows, and who changed it when. */
+export interface CaseRow
+  extends CaseSummary,
+    Pick<CaseRecord, 'revision' | 'createdBy' | 'updatedBy' | 'createdByAccount' | 'updatedByAccount' | 'parameterSetVersion'> {
+  deviceId: string;
+  keys: SearchKeys;
+  /** What the server said of the case; absent until the first push result or pull of it. */
+  sync?: CaseSyncRow;
+}
+
+/** The county side of a case as the tablet last learnt it (a CaseRow field, no index). */
+export interface CaseSyncRow {
+  serverRevision: number | null;
+  countyStatus: CaseSyncInfo['countyStatus'];
+  correctionRequest: string | null;
+  possibleDuplicate: boolean;
+  figuresDiffer: boolean;
+  syncedAt: string | null;
+}
+
+/** A row of the `caseDetails` table. */
+export interface CaseDetailRow {
+  id: string;
+  facts: CaseFacts;
+  registration: Registration;
+  determination: Determination;
+}
 
 export interface MetaRow {
   key: string;

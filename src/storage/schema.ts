@@ -24,7 +24,7 @@ export interface SchemaVersion {
 
 const V1: SchemaVersion = {
   version: 1,
-  description: 'Window intake (issue 4): cases with search keys, case details, drafts, outbox, reference data, audit, device meta.',
+  description: 'Window intake: cases with search keys, case details, drafts, outbox, reference data, audit, device meta.',
   stores: {
     // Light rows that lists and search read: summary fields and derived search keys. The id is a
     // UUID v7, so primary-key order is creation order.

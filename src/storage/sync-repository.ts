@@ -8,7 +8,8 @@
 // cursor: nothing is lost and nothing counted twice.
 
 import type { ClerkPublic, PullResponse } from '../shared/sync-protocol';
-import { canonicalJson, countyListCheck, decideParameterSets, mergeClerks } from '../sync/reconcile';
+import { canonicalJson } from '../shared/canonical-json';
+import { countyListCheck, decideParameterSets, mergeClerks } from '../shared/reconcile';
 import { countyListVersion } from '../shared/county-list';
 import type { CaseUpdateOutcome, CasesRepository } from './cases-repository';
 import type { JiexuDb } from './db';

@@ -5,4 +5,3 @@ export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 export { browserGzip, type Compressor } from './compression';
 export { toWireMutation, type OutboxSource } from './outbox';
 export { createDexieOutbox } from './dexie-outbox';
-export * from './reconcile';

@@ -1,6 +1,6 @@
 // Lighthouse 12, mobile profile (its default: a mid-range phone on a slow 4G link, simulated), on
 // the page as `npm start` serves it; and the gzip size of the JavaScript the first screen loads.
-// Targets of issue 2: performance ≥ 0.90, accessibility ≥ 0.95, best practices ≥ 0.95. Each score
+// Targets of the product brief: performance ≥ 0.90, accessibility ≥ 0.95, best practices ≥ 0.95. Each score
 // is reported with its target as the floor, so ratio ≥ 1 means the target is met.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

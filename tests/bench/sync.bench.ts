@@ -1,4 +1,4 @@
-// Day-end sync (issue 5). Four figures, each against a floor measured in the same run:
+// Day-end sync. Four figures, each against a floor measured in the same run:
 // - sync.slowLink.seconds1000: 1,000 cases from one tablet (the client engine, syncNow, with an
 //   in-memory outbox) to the real server in this process, through a TCP proxy pacing ≈ 400 kbit/s
 //   with a 300 ms round trip; the cases are generated and varied (facts, names, phones, addresses).

@@ -110,7 +110,7 @@ describe('first insured month and the 2011-07-01 boundary (NM43-1.1.a, NM43-1.1.
 
   it('a person still short after back-payment gets still-short-after-payment citing 三（三）', () => {
     const d = retiredShort('2011-06');
-    expect(d.warnings).toContainEqual({ code: 'still-short-after-payment', rule: 'NM43-3.3', scheme: 'pension', months: 132 });
+    expect(d.warnings).toContainEqual({ code: 'still-short-after-payment', rule: 'NM43-3.3', sentences: ['NM43-3.3.s2'], scheme: 'pension', months: 132 });
   });
 });
 
@@ -182,7 +182,7 @@ describe('contribution periods (policy-rules.md "Units and dates", pension step 
   it('overlapping periods count each month once, with a warning', () => {
     const d = run(baseCase({ pension: { periods: [{ from: '1993-01', to: '1995-12' }, { from: '1995-01', to: '1997-06' }] } }));
     expect(d.pension?.paidMonths).toBe(54);
-    expect(d.warnings).toContainEqual({ code: 'periods-overlap', rule: 'NM43-1.4.b', scheme: 'pension', months: 12 });
+    expect(d.warnings).toContainEqual({ code: 'periods-overlap', rule: 'NM43-1.4.b', sentences: ['NM43-1.4.b.s2'], scheme: 'pension', months: 12 });
   });
 
   it('adjacent periods simply add up', () => {
@@ -213,8 +213,8 @@ describe('contribution periods (policy-rules.md "Units and dates", pension step 
     );
     expect(d.pension?.paidMonths).toBe(8 + 7);
     expect(d.medical?.paidMonths).toBe(1);
-    expect(d.warnings).toContainEqual({ code: 'period-overlaps-service', rule: 'NM43-1.1.a', scheme: 'pension', months: 57 });
-    expect(d.warnings).toContainEqual({ code: 'period-overlaps-service', rule: 'NM43-1.1.a', scheme: 'medical', months: 11 });
+    expect(d.warnings).toContainEqual({ code: 'period-overlaps-service', rule: 'NM43-1.1.a', sentences: ['NM43-1.1.a.s3'], scheme: 'pension', months: 57 });
+    expect(d.warnings).toContainEqual({ code: 'period-overlaps-service', rule: 'NM43-1.1.a', sentences: ['NM43-1.1.a.s3'], scheme: 'medical', months: 11 });
   });
 });
 
@@ -322,7 +322,7 @@ describe('medical (NM43-1.1.d, NM43-1.2.b, NM43-1.5)', () => {
         service: { enlistment: '1981-11', discharge: '1984-12' },
       }),
     );
-    expect(d.warnings).toContainEqual({ code: 'medical-months-exceed-military', rule: 'NM43-1.2.b', scheme: 'medical', months: 263 - 37 });
+    expect(d.warnings).toContainEqual({ code: 'medical-months-exceed-military', rule: 'NM43-1.2.b', sentences: ['NM43-1.2.b.s3'], scheme: 'medical', months: 263 - 37 });
     expect(d.medical?.fiscalMonths).toBe(0);
   });
 
@@ -344,12 +344,12 @@ describe('application dates (NM43-1.4.a, NM43-1.6)', () => {
     const late = run(baseCase({ applicationDate: '2020-01-02', asOf: '2020-01-05' }));
     expect(late.applicationLate).toBe(true);
     expect(late.pension?.unitAmount).toMatch(/^\d+\.\d{2}$/);
-    expect(late.warnings).toContainEqual({ code: 'application-late', rule: 'NM43-1.4.a', date: '2019-12-31' });
+    expect(late.warnings).toContainEqual({ code: 'application-late', rule: 'NM43-1.4.a', sentences: ['NM43-1.4.a.s7'], date: '2019-12-31' });
   });
 
   it('an application dated before the notice month is warned application-before-notice', () => {
     const d = run(baseCase({ applicationDate: '2019-06-28', asOf: '2019-07-15' }));
-    expect(d.warnings).toContainEqual({ code: 'application-before-notice', rule: 'NM43-1.6', date: '2019-07-11' });
+    expect(d.warnings).toContainEqual({ code: 'application-before-notice', rule: 'NM43-1.6', sentences: ['NM43-1.6.s2'], date: '2019-07-11' });
     expect(codes(run(baseCase()))).not.toContain('application-before-notice');
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../support/server-process';
 import { APP_TITLE, chromiumAvailable, useServerAndBrowser } from './harness';
 import { exampleFacts, fillIntake, pickClerk, waitForIntakeForm } from './support/intake';
+import { numberedLists } from './support/layout';
 
 const SCREENSHOTS = join(PROJECT_ROOT, 'tests', '.results', 'screenshots');
 
@@ -91,15 +92,7 @@ describe.skipIf(!chromiumAvailable)('the layout on tablet screens', () => {
       await expect(panel.locator('.sentences > li').count()).resolves.toBeGreaterThanOrEqual(10);
 
       // Each numbered list keeps its widest number ("10.") inside its own padding, where nothing clips it.
-      const lists = await panel.evaluate((el) =>
-        [...el.querySelectorAll('ol')].map((ol) => {
-          const s = getComputedStyle(ol);
-          const canvas = document.createElement('canvas').getContext('2d')!;
-          canvas.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
-          const widest = `${ol.children.length}. `;
-          return { list: ol.className, items: ol.children.length, padding: parseFloat(s.paddingLeft), marker: canvas.measureText(widest).width };
-        }),
-      );
+      const lists = await numberedLists(panel);
       expect(lists.filter((l) => l.items >= 10)).not.toHaveLength(0);
       for (const l of lists) expect(l.padding, `${l.list}: "${l.items}." needs ${l.marker.toFixed(1)} px`).toBeGreaterThanOrEqual(l.marker);
 

@@ -6,6 +6,7 @@ import { checkPrintTools, inkOfPgm, parsePdfFontsTable, pdfFonts, renderPdfPage 
 import { PROJECT_ROOT } from '../support/server-process';
 import { warnChromiumMissing } from '../support/chromium';
 import { APP_TITLE, chromiumAvailable, useServerAndBrowser } from './harness';
+import { numberedLists } from './support/layout';
 import { exampleFacts, openAppThenGoOffline, pickClerk, registerCase, testRegistration, waitForIntakeForm } from './support/intake';
 
 const RESULTS = join(PROJECT_ROOT, 'tests', '.results');
@@ -108,13 +109,19 @@ describe.skipIf(!chromiumAvailable || !printTools.available)('printing, offline'
       // The app's own chrome (title bar, print button, shift bar) is not printed.
       expect(formText).not.toContain(squeeze(APP_TITLE));
       expect(formText).not.toContain('改打回执');
-      // A4 pages, broken sensibly: the signatures and the disclaimer end the last page together.
-      expect(formPages.length).toBeLessThanOrEqual(3);
+      // The applicant promises what he filled in, before the window's estimate; the officials' boxes
+      // and the disclaimer end the last page together.
+      expect(formText.indexOf('本人承诺')).toBeLessThan(formText.indexOf('测算结果'));
+      expect(formText).toContain('经办人（签字）');
+      expect(formPages.length).toBeLessThanOrEqual(5);
       const lastPage = squeeze(formPages.at(-1)!);
-      expect(lastPage).toContain('申请人（签字）');
-      expect(lastPage).toContain('经办人（签字）');
+      expect(lastPage).toContain('医疗保险经办机构认定');
       expect(lastPage).toContain(DISCLAIMER);
       await page.emulateMedia({ media: 'print' });
+      // The veteran's numbered list keeps "10." and beyond inside the sheet.
+      const lists = await numberedLists(form);
+      expect(lists.filter((l) => l.items >= 10)).not.toHaveLength(0);
+      for (const l of lists) expect(l.padding, `${l.list}: "${l.items}." needs ${l.marker.toFixed(1)} px`).toBeGreaterThanOrEqual(l.marker);
       await page.screenshot({ path: join(SCREENSHOTS, 'print-form-a4.png'), fullPage: true });
       await page.emulateMedia({ media: null });
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Migrator, type Insertable, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS, DEFAULT_PARAMETERS_DOCUMENT, evaluate, paragraphOf, RULES, type CaseFacts, type Determination } from '../../src/domain';
-import { canonicalJson, determinationSha256, recomputeServerDeterminations } from '../../src/server/county/determination-record';
+import { determinationSha256, recomputeServerDeterminations } from '../../src/server/county/determination-record';
+import { canonicalJson } from '../../src/shared/canonical-json';
 import { pgArrayLiteral, writeRows } from '../../src/server/db/batch-write';
 import { openDatabase } from '../../src/server/db/database';
 import { migrateToLatest } from '../../src/server/db/migrate';
@@ -139,6 +140,37 @@ describeOnEachDatabase('server determinations', (kind) => {
 
     expect((await recomputeServerDeterminations(s.app.county.db, await versionOf(a.id))).map((r) => r.check)).toEqual(['differs']);
     expect((await recomputeServerDeterminations(s.app.county.db, await versionOf(b.id))).map((r) => r.check)).toEqual(['differs']);
+  });
+
+  it('a determination an earlier program version computed without sentence citations is reported as computed by it when its figures are the same, and as differing when a figure is not', async () => {
+    const same = tablet.create(1);
+    const changedFigure = tablet.create(2);
+    await push();
+    // What a version before steps cited sentences computed: the same determination less its sentences.
+    const withoutSentences = (facts: CaseFacts) => {
+      const d = evaluate(facts, DEFAULT_PARAMETERS);
+      return { ...d, trace: d.trace.map(({ sentences: _s, ...step }) => step), warnings: d.warnings.map(({ sentences: _s, ...w }) => w) };
+    };
+    const earlier = async (caseId: string, facts: CaseFacts) => {
+      await s.app.county.db
+        .updateTable('server_determinations')
+        .set({ determination_sha256: determinationSha256(withoutSentences(facts)), program_version: 'old-0.9.0' })
+        .where('case_id', '=', caseId)
+        .execute();
+    };
+    await earlier(same.id, same.facts);
+    await earlier(changedFigure.id, changedFigure.facts);
+    const figures = JSON.parse((await stored(changedFigure.id))[0]!.figures!) as ReturnType<typeof figuresOf>;
+    await s.app.county.db
+      .updateTable('server_determinations')
+      .set({ figures: JSON.stringify({ ...figures, pensionUnitAmount: '1.00' }) })
+      .where('case_id', '=', changedFigure.id)
+      .execute();
+
+    const [recomputed] = await recomputeServerDeterminations(s.app.county.db, await versionOf(same.id));
+    expect(recomputed).toMatchObject({ check: 'earlier-version', computedBy: 'old-0.9.0', recomputedBy: appVersion });
+    expect(recomputed!.determination!.trace.every((step) => step.sentences.length > 0)).toBe(true);
+    expect((await recomputeServerDeterminations(s.app.county.db, await versionOf(changedFigure.id))).map((r) => r.check)).toEqual(['differs']);
   });
 
   it('every determination of a version is kept this way: under the tablet’s set and the newest, and a refusal keeps no digest', async () => {

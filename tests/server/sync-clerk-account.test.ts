@@ -1,4 +1,4 @@
-// The clerk's county account on the wire (issue 5: "every case records the clerk who registered it"):
+// The clerk's county account on the wire ("every case records the clerk who registered it"):
 // stored on each version and on the case, checked by the policy, and never a reason to refuse a case.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkCaseClerk, type Principal } from '../../src/server/auth/policy';

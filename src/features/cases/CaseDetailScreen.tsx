@@ -55,7 +55,7 @@ function HistoryView({ events }: { events: AuditEvent[] }) {
       {[...events].reverse().map((e) => (
         <li key={e.id}>
           <span className="history-head">
-            <span>{AUDIT_ACTION_LABELS[e.action] ?? e.action}</span>
+            <span>{AUDIT_ACTION_LABELS[e.action]}</span>
             <span>{dateTimeZh(e.at)}</span>
             <span>经办人 {e.actor}</span>
             {e.revision !== null && <span className="cite">第{e.revision}版</span>}

@@ -31,8 +31,8 @@ export function isTooShortIdQuery(query: string): boolean {
 export function StatusBadges({ summary }: { summary: Pick<CaseSummary, 'status' | 'syncState'> }) {
   return (
     <span className="case-badges">
-      <span className={`badge badge-status-${summary.status}`}>{CASE_STATUS_LABELS[summary.status] ?? summary.status}</span>
-      <span className={`badge badge-sync-${summary.syncState}`}>{SYNC_STATE_LABELS[summary.syncState] ?? summary.syncState}</span>
+      <span className={`badge badge-status-${summary.status}`}>{CASE_STATUS_LABELS[summary.status]}</span>
+      <span className={`badge badge-sync-${summary.syncState}`}>{SYNC_STATE_LABELS[summary.syncState]}</span>
     </span>
   );
 }

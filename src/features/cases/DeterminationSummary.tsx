@@ -1,7 +1,7 @@
 // A stored determination: its key figures, each with the paragraph of the notice behind it, the
 // warnings and out-of-scope reasons in Chinese, and (on screen) the engine's explanation sentences.
-import { explain, type Determination } from '../../domain';
-import { OUT_OF_SCOPE_NEXT_STEP, messageZh, warningZh } from '../labels';
+import { explain, outOfScopeZh, type Determination } from '../../domain';
+import { OUT_OF_SCOPE_NEXT_STEP, warningZh } from '../labels';
 import { keyFigures, provisionalLabels } from './figures';
 
 export const DISCLAIMER = '测算结果仅供参考，以经办机构核定为准';
@@ -51,7 +51,7 @@ export function OutOfScope({ determination }: { determination: Determination }) 
     <ul className="notice" data-testid="out-of-scope">
       {determination.outOfScopeReasons.map((r) => (
         <li key={r}>
-          {messageZh(r)}。{OUT_OF_SCOPE_NEXT_STEP[r]}
+          {outOfScopeZh(determination, r)}。{OUT_OF_SCOPE_NEXT_STEP[r]}
         </li>
       ))}
     </ul>

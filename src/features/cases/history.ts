@@ -1,6 +1,6 @@
 // A case's audit events in words: who did what, when, and which fields changed from what to what.
 import type { AuditAction, FieldChange } from '../../storage/types';
-import { CASE_STATUS_LABELS, DISCHARGE_MODE_LABELS, FEMALE_CATEGORY_LABELS, SYNC_STATE_LABELS, TRACE_KEY_LABELS, fieldLabelZh, traceValueZh } from '../labels';
+import { DISCHARGE_MODE_LABELS, FEMALE_CATEGORY_LABELS, caseStatusZh, fieldLabelZh, syncStateZh, traceKeyZh, traceValueZh } from '../labels';
 import { countyZh, factDateZh } from './format';
 
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
@@ -25,7 +25,7 @@ export function changeLabelZh(path: string): string {
   if (path.startsWith('registration.')) return fieldLabelZh(path.slice('registration.'.length));
   if (path.startsWith('determination.')) {
     const last = path.split('.').pop() ?? path;
-    return `测算：${TRACE_KEY_LABELS[last] ?? last}`;
+    return `测算：${traceKeyZh(last)}`;
   }
   return RECORD_FIELDS[path] ?? fieldLabelZh(path);
 }
@@ -37,8 +37,8 @@ export function changeValueZh(path: string, value: unknown): string {
   if (value === null || value === undefined) return '（空）';
   if (typeof value === 'string') {
     if (value === '') return '（空）';
-    if (path === 'status') return CASE_STATUS_LABELS[value] ?? value;
-    if (path === 'syncState') return SYNC_STATE_LABELS[value] ?? value;
+    if (path === 'status') return caseStatusZh(value);
+    if (path === 'syncState') return syncStateZh(value);
     if (path.endsWith('dischargeMode')) return (DISCHARGE_MODE_LABELS as Record<string, string>)[value] ?? value;
     if (path.endsWith('femaleCategory')) return (FEMALE_CATEGORY_LABELS as Record<string, string>)[value] ?? value;
     if (path.endsWith('countyCode')) return countyZh(value);

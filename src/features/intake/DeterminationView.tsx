@@ -3,15 +3,28 @@
 // veteran, what he must bring and where the materials go. Its own chunk: it is needed only once the
 // facts are complete, so it does not weigh on the first screen.
 import { memo, useMemo, useState, type ReactNode } from 'react';
-import { RULES, explain, messageZh, monthZh, parameterLabelZh, yearsMonthsZh, type Determination, type ParameterSet, type RuleId, type TraceStep } from '../../domain';
-import { SEX_LABELS, OUT_OF_SCOPE_NEXT_STEP, REGIME_LABELS, ROUTING_LABELS, TRACE_KEY_LABELS, TRACE_STEP_LABELS, UNIT_PAYER_LABELS, parameterSourceZh, parameterValueZh, traceValueZh, warningZh } from '../labels';
+import { SENTENCE_IDS, sentence, type SentenceId } from '../../domain';
+import { ROUTING_SENTENCES, RULES, explain, monthsZh, monthZh, outOfScopeZh, parameterLabelZh, yearsMonthsZh, type Determination, type ParameterSet, type RuleId, type TraceStep, type TraceStepName } from '../../domain';
+import { SEX_LABELS, OUT_OF_SCOPE_NEXT_STEP, REGIME_LABELS, ROUTING_LABELS, TRACE_STEP_LABELS, UNIT_PAYER_LABELS, parameterSourceZh, parameterValueZh, traceKeyZh, traceValueZh, warningZh } from '../labels';
 import { DISCLAIMER, stepIsProvisional, stepOf, type PanelState } from './determination-model';
 
-function Citation({ rule, paragraph }: { rule: RuleId; paragraph?: string }) {
-  const r = RULES[rule];
+/**
+ * A citation the clerk can tap to read the law's words: the sentences a trace step cites when it
+ * names them, else the one-line quote of the whole id. A tablet has no hover, so no tooltip.
+ */
+function Citation({ rule, paragraph, sentences }: { rule: RuleId; paragraph?: string; sentences?: readonly SentenceId[] }) {
+  const [open, setOpen] = useState(false);
+  const cited = sentences !== undefined && sentences.length > 0 ? sentences : null;
   return (
-    <span className="citation" title={r.quote}>
-      <span className="citation-id">{rule}</span> {paragraph ?? r.paragraph}
+    <span className="citation">
+      <button type="button" className="citation-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        <span className="citation-id">{cited ? cited.join(' ') : rule}</span> {paragraph ?? RULES[rule].paragraph}
+      </button>
+      {open && (
+        <span className="citation-quote" data-testid="citation-quote">
+          {cited ? cited.map((id) => <q key={id}>{sentence(id).quote}</q>) : <q>{RULES[rule].quote}</q>}
+        </span>
+      )}
     </span>
   );
 }
@@ -47,18 +60,24 @@ function Figures({ d }: { d: Determination }) {
   const med = d.medical!;
   const ret = d.retirement!;
   const mm = d.militaryMonths!;
-  const s = (name: string) => stepOf(d, name);
+  const s = (name: TraceStepName) => stepOf(d, name);
   return (
     <dl className="figures">
-      <Figure id="militaryMonths" label="军龄" value={`${mm}个月（${yearsMonthsZh(mm)}）`} step={s('regime')} note={d.regime ? REGIME_LABELS[d.regime] : undefined} />
+      <Figure id="militaryMonths" label="军龄" value={monthsZh(mm)} step={s('regime')} note={d.regime ? REGIME_LABELS[d.regime] : undefined} />
       <Figure id="firstInsured" label="首次参保时间" value={monthZh(p.firstInsured)} step={s('first-insured')} note={p.firstInsuredSource === 'enlistment' ? '入伍时间视为首次参保时间' : '登记的首次参保时间'} />
-      <Figure id="gapMonths" label="养老保险断缴" value={`${p.gapMonths}个月`} step={s('gap')} note={p.gapSource === 'estimate' ? '按登记的缴费记录估算' : '经办机构认定'} />
-      <Figure id="backPayMonths" label="养老保险可补缴" value={`${p.backPayMonths}个月`} step={s('back-pay-months')} note="不超过本人军龄，免收滞纳金" />
+      <Figure id="gapMonths" label="养老保险断缴" value={monthsZh(p.gapMonths)} step={s('gap')} note={p.gapSource === 'estimate' ? '按登记的缴费记录估算' : '经办机构认定'} />
+      <Figure id="backPayMonths" label="养老保险可补缴（按通知标准测算）" value={monthsZh(p.backPayMonths)} step={s('back-pay-months')} note="不超过本人军龄，免收滞纳金" />
       <Figure id="baseMonthly" label="月缴费基数" value={`${p.baseMonthly}元`} step={s('pension-amounts')} />
-      <Figure id="unitAmount" label="单位部分应补缴" value={`${p.unitAmount}元`} step={s('pension-amounts')} note={`费率${percent(p.unitRate)}`} />
-      <Figure id="individualAmount" label="个人部分应补缴" value={`${p.individualAmount}元`} step={s('pension-amounts')} note={`费率${percent(p.individualRate)}`} />
-      <Figure id="unitPayer" label="单位部分由谁缴纳" value={UNIT_PAYER_LABELS[p.unitPayer]} step={s('pension-unit-payer')} />
-      {p.individualSubsidyEligible && <Figure id="individualSubsidy" label="个人缴费补助" value="可享受（低保或特困）" step={s('individual-subsidy')} note="金额由当地确定" />}
+      <Figure id="unitAmount" label="单位部分（测算）" value={`${p.unitAmount}元`} step={s('pension-amounts')} note={`费率${percent(p.unitRate)}，以经办机构计算为准`} />
+      <Figure id="individualAmount" label="个人部分（测算）" value={`${p.individualAmount}元`} step={s('pension-amounts')} note={`费率${percent(p.individualRate)}，由本人负担`} />
+      <Figure
+        id="unitPayer"
+        label="单位部分由谁缴纳"
+        value={UNIT_PAYER_LABELS[p.unitPayer]}
+        step={s('pension-unit-payer')}
+        note={p.unitPayer === 'unit' ? undefined : '须经同级人民政府确认“不存在或缴纳确有困难”'}
+      />
+      {p.individualSubsidyEligible && <Figure id="individualSubsidy" label="个人缴费补助" value="登记为低保或特困" step={s('individual-subsidy')} note="经民政部门核实后补助，金额由当地确定" />}
       <Figure
         id="retirement"
         label="法定退休"
@@ -69,11 +88,11 @@ function Figures({ d }: { d: Determination }) {
       <Figure
         id="pensionCumulative"
         label="养老保险累计缴费（含军龄，补缴后）"
-        value={`${p.cumulativeMonths}个月`}
+        value={monthsZh(p.cumulativeMonths)}
         step={s('pension-at-retirement')}
         note={
           ret.reached && p.shortfallMonths > 0
-            ? `差${p.shortfallMonths}个月：可延长缴费${p.extensionMonths}个月${p.oneTimeMonths > 0 ? `，一次性缴费${p.oneTimeMonths}个月` : ''}`
+            ? `差${monthsZh(p.shortfallMonths)}：允许延长缴费${monthsZh(p.extensionMonths)}${p.oneTimeMonths > 0 ? `，允许一次性缴费${monthsZh(p.oneTimeMonths)}` : ''}`
             : ret.reached
               ? '已达到最低缴费年限'
               : undefined
@@ -82,22 +101,22 @@ function Figures({ d }: { d: Determination }) {
       <Figure
         id="medical"
         label="医疗保险累计缴费（含军龄）"
-        value={`${med.countedMonths}个月`}
+        value={monthsZh(med.countedMonths)}
         step={s('medical-months')}
-        note={`统筹地区规定${med.requiredMonths}个月${med.shortfallMonths > 0 ? `，${med.payableNow ? '' : '按目前测算'}差${med.shortfallMonths}个月` : '，已达到'}`}
+        note={`当地规定${monthsZh(med.requiredMonths)}${med.shortfallMonths > 0 ? `，${med.payableNow ? '' : '按目前测算'}差${monthsZh(med.shortfallMonths)}` : '，已达到'}`}
       />
       {med.payableNow && med.shortfallMonths > 0 ? (
         <Figure
           id="medicalAmounts"
-          label="医疗保险现可补缴"
+          label="医疗保险现可补缴（测算）"
           value={`单位${med.unitAmount}元，个人${med.individualAmount}元`}
           step={s('medical-amounts')}
-          note={`${med.shortfallMonths}个月，单位部分由${UNIT_PAYER_LABELS[med.unitPayer]}缴纳${med.uncoveredUnitMonths > 0 ? `；其中${med.uncoveredUnitMonths}个月（${med.uncoveredUnitAmount}元）承担方待县局确定` : ''}`}
+          note={`${monthsZh(med.shortfallMonths)}，单位部分由${UNIT_PAYER_LABELS[med.unitPayer]}缴纳${med.uncoveredUnitMonths > 0 ? `；其中${med.uncoveredUnitMonths}个月（${med.uncoveredUnitAmount}元）承担方待县局确定` : ''}`}
         />
       ) : (
         <Figure id="medicalTiming" label="医疗保险补缴时间" value={`达到法定退休年龄时（${monthZh(ret.month)}）`} step={s('medical-timing')} />
       )}
-      {d.applicationLate && <Figure id="applicationLate" label="申请日期" value="晚于申请截止日期" step={s('application-deadline')} note="照常登记测算，由县局研究处理" />}
+      {d.applicationLate && <Figure id="applicationLate" label="申请日期" value="晚于申请截止日期" step={s('application-deadline')} note="照常登记测算，能否补缴由县局研究决定" />}
     </dl>
   );
 }
@@ -129,7 +148,7 @@ function TraceEntries({ title, entries }: { title: string; entries: Record<strin
       <ul>
         {list.map(([k, v]) => (
           <li key={k}>
-            {TRACE_KEY_LABELS[k] ?? k}：{traceValueZh(v)}
+            {traceKeyZh(k)}：{traceValueZh(v)}
           </li>
         ))}
       </ul>
@@ -149,14 +168,17 @@ function Why({ d }: { d: Determination }) {
 }
 
 function TraceAndQuotes({ d }: { d: Determination }) {
-  const cited = [...new Set(d.trace.map((s) => s.rule))];
+  // Determinations stored before steps cited sentences have none: their quotes are the ids' one-liners.
+  const citedSentences = new Set(d.trace.flatMap((s) => s.sentences ?? []));
+  const cited = SENTENCE_IDS.filter((id) => citedSentences.has(id));
+  const uncitedRules = [...new Set(d.trace.filter((s) => (s.sentences ?? []).length === 0).map((s) => s.rule))];
   return (
     <>
       <ol className="trace">
         {d.trace.map((step, i) => (
           <li key={`${step.step}-${i}`} className="trace-step">
             <p className="trace-title">
-              <strong>{TRACE_STEP_LABELS[step.step] ?? step.step}</strong> <Citation rule={step.rule} paragraph={step.paragraph} />
+              <strong>{TRACE_STEP_LABELS[step.step]}</strong> <Citation rule={step.rule} paragraph={step.paragraph} sentences={step.sentences} />
             </p>
             <TraceEntries title="依据的情况" entries={step.inputs} />
             <TraceEntries title="结果" entries={step.result} />
@@ -182,7 +204,12 @@ function TraceAndQuotes({ d }: { d: Determination }) {
       </ol>
       <h4 className="quotes-title">引用的政策原文</h4>
       <ul className="quotes">
-        {cited.map((rule) => (
+        {cited.map((id) => (
+          <li key={id}>
+            <span className="citation-id">{id}</span> {sentence(id).paragraph}：“{sentence(id).quote}”
+          </li>
+        ))}
+        {uncitedRules.map((rule) => (
           <li key={rule}>
             <span className="citation-id">{rule}</span> {RULES[rule].paragraph}：“{RULES[rule].quote}”
           </li>
@@ -215,7 +242,7 @@ function OutOfScope({ d }: { d: Determination }) {
       <ul>
         {d.outOfScopeReasons.map((r) => (
           <li key={r}>
-            <p>{messageZh(r)}。</p>
+            <p>{outOfScopeZh(d, r)}。</p>
             <p className="next-step">
               <strong>下一步：</strong>
               {OUT_OF_SCOPE_NEXT_STEP[r]}
@@ -226,12 +253,6 @@ function OutOfScope({ d }: { d: Determination }) {
     </section>
   );
 }
-
-const ROUTING_DETAIL: Record<'unit' | 'superior' | 'department', string> = {
-  unit: '材料交原安置单位，由其收齐后交到原办理安置手续相应层级的退役军人事务主管部门。',
-  superior: '原安置单位已不存在，材料交其上级主管部门，由其收齐后交到原办理安置手续相应层级的退役军人事务主管部门。',
-  department: '原安置单位及其上级主管部门都已不存在，材料直接交原办理安置手续层级的退役军人事务主管部门。',
-};
 
 function Checklist({ d }: { d: Determination | null }) {
   const routing = d?.routing ?? null;
@@ -250,7 +271,7 @@ function Checklist({ d }: { d: Determination | null }) {
         <strong>材料报送：</strong>
         {routing ? (
           <>
-            {ROUTING_LABELS[routing]} — {ROUTING_DETAIL[routing]} {routingStep && <Citation rule={routingStep.rule} paragraph={routingStep.paragraph} />}
+            {ROUTING_LABELS[routing]} — {ROUTING_SENTENCES[routing]} {routingStep && <Citation rule={routingStep.rule} paragraph={routingStep.paragraph} />}
           </>
         ) : (
           '填写安置情况并完成测算后显示。'

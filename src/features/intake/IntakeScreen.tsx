@@ -39,7 +39,7 @@ function CaseHeader({ record, greeting }: { record: CaseRecord; greeting: 'creat
         受理编号 <span className="case-number" data-testid="case-number">{record.caseNumber}</span>
       </h2>
       <p className="case-meta">
-        {record.registration.name} · {CASE_STATUS_LABELS[record.status] ?? record.status} · {SYNC_STATE_LABELS[record.syncState] ?? record.syncState} · 第 {record.revision} 版 · 登记：
+        {record.registration.name} · {CASE_STATUS_LABELS[record.status]} · {SYNC_STATE_LABELS[record.syncState]} · 第 {record.revision} 版 · 登记：
         {record.createdBy} {whenZh(record.createdAt)}
         {record.revision > 1 && (
           <>

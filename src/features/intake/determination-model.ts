@@ -1,6 +1,6 @@
 // What the determination panel shows for the form as it stands: the engine's determination when the
 // facts are complete, the engine's refusal (not-in-force …) in Chinese, or what is still missing.
-import { checkIdNumber, evaluate, isJiexuError, messageZh, type Determination, type ParameterSet, type TraceStep, type ValidIdNumber } from '../../domain';
+import { RULE_SETS, checkIdNumber, isJiexuError, messageZh, type Determination, type ParameterSet, type TraceStep, type TraceStepName, type ValidIdNumber } from '../../domain';
 import { parseCaseFacts } from '../../shared/case';
 import { blankIntakeValues, factsProblems, toFactsInput, type IntakeFormValues } from './form-model';
 
@@ -26,7 +26,7 @@ export function panelStateOf(facts: IntakeFormValues['facts'], params: Parameter
     return { kind: 'incomplete', missing, identity: check.valid ? check : null };
   }
   try {
-    const determination = evaluate(parsed.facts, params);
+    const determination = RULE_SETS.evaluate(parsed.facts, { nm43: params });
     return { kind: 'determined', determination };
   } catch (e) {
     if (isJiexuError(e)) return { kind: 'error', message: messageZh(e.code, e.details) };
@@ -35,7 +35,7 @@ export function panelStateOf(facts: IntakeFormValues['facts'], params: Parameter
 }
 
 /** The trace step behind a figure, for its citation and its provisional parameters. */
-export function stepOf(d: Determination, step: string): TraceStep | undefined {
+export function stepOf(d: Determination, step: TraceStepName): TraceStep | undefined {
   return d.trace.find((s) => s.step === step);
 }
 

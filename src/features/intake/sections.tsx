@@ -1,7 +1,7 @@
 // The sections of the intake form: 身份, 服役, 安置, 参保, 救助, 申请.
 import { useEffect, useState, type ReactNode } from 'react';
 import { Controller, useFormContext, useWatch } from 'react-hook-form';
-import { checkIdNumber, idProblemZh, monthZh } from '../../domain';
+import { checkIdNumber, dateZh, idProblemZh, monthZh, percentZh, type ParameterSet } from '../../domain';
 import { useRepositories } from '../../app/providers';
 import { paths } from '../../app/router';
 import type { CaseSummary } from '../../storage';
@@ -10,6 +10,25 @@ import { CountyPicker } from './CountyPicker';
 import { Checkbox, Choice, DateField, ErrorText, MonthField, TextField, YesNo, errorId, fieldId, useFieldError } from './fields';
 import { DISCHARGE_MODE_OPTIONS, needsPayerConfirmation, tidyIdNumber, type IntakeFormValues } from './form-model';
 import { PeriodsEditor } from './PeriodsEditor';
+
+/**
+ * The value of a parameter series in force today. The form has no determination yet, so its hints
+ * read the device's current parameter set, as the determination will.
+ */
+function inForceToday<V>(series: readonly { from: string; value: V }[]): V | undefined {
+  const today = new Date().toISOString().slice(0, 10);
+  return (series.filter((e) => e.from <= today).at(-1) ?? series[0])?.value;
+}
+
+function lawDateHint(p: ParameterSet): string {
+  const date = inForceToday(p.fixed.militaryInsuranceLawDate);
+  return `${date ? dateZh(date) : ''}《军人保险法》施行后退役的，退役时应发放此项补助；之前退役的选“未领取”。`;
+}
+
+function asOfHint(p: ParameterSet): string {
+  const share = inForceToday(p.fixed.baseWageShare);
+  return `以此日期为补缴时间测算。缴费基数为上年度职工平均工资的${share ? percentZh(share) : '规定比例'}。费率按此日期安置地的规定。默认今天，不得早于申请日期。`;
+}
 
 function Section({ id, title, children, note }: { id: string; title: string; children: ReactNode; note?: ReactNode }) {
   return (
@@ -105,7 +124,7 @@ function DuplicateWarning({ currentCaseId }: { currentCaseId: string | null }) {
       <ul>
         {others.map((c) => (
           <li key={c.id}>
-            <a href={paths.case(c.id)}>{c.caseNumber}</a> {c.name} · {CASE_STATUS_LABELS[c.status] ?? c.status} · 登记于 {c.createdAt.slice(0, 10)}{' '}
+            <a href={paths.case(c.id)}>{c.caseNumber}</a> {c.name} · {CASE_STATUS_LABELS[c.status]} · 登记于 {c.createdAt.slice(0, 10)}{' '}
             <a href={paths.intake(c.id)}>修改该记录</a>
           </li>
         ))}
@@ -136,6 +155,7 @@ export function IdentitySection({ currentCaseId }: { currentCaseId: string | nul
 }
 
 export function ServiceSection() {
+  const { parameters } = useRepositories();
   return (
     <Section id="section-service" title="二、服役">
       <MonthField name="facts.service.enlistment" label="入伍时间" hint="以退役证件为准" />
@@ -150,7 +170,7 @@ export function ServiceSection() {
         label="是否领取了军人退役基本养老保险补助"
         yes="已领取"
         no="未领取"
-        hint="2012年7月1日《军人保险法》施行后退役的，退役时应发放此项补助；之前退役的选“未领取”。"
+        hint={lawDateHint(parameters)}
       />
     </Section>
   );
@@ -232,7 +252,7 @@ export function InsuranceSection() {
           <YesNo name="facts.pension.insuredAtEnlistment" label="入伍时是否已参加" yes="已参加" no="未参加" hint="未参加的，入伍时间视为首次参保时间（NM43-1.1.a）" />
           <FirstInsured answer="facts.pension.insuredAtEnlistment" name="facts.pension.firstInsured" label="养老保险首次参保时间" />
           <div className="field-wide">
-            <PeriodsEditor scheme="pension" title="养老保险缴费记录" hint="退役后实际缴费的各段时间，起止月份都计入；以参保缴费记录为准。" />
+            <PeriodsEditor scheme="pension" title="养老保险缴费记录" hint="入伍前和退役后实际缴费的各段时间都要填，起止月份都计入；服役期间按军龄计算，不必填。以参保缴费记录为准。" />
           </div>
         </div>
       </div>
@@ -242,7 +262,7 @@ export function InsuranceSection() {
           <YesNo name="registration.medicalInsuredAtEnlistment" label="入伍时是否已参加" yes="已参加" no="未参加" />
           <FirstInsured answer="registration.medicalInsuredAtEnlistment" name="registration.medicalFirstInsured" label="医疗保险首次参保时间" />
           <div className="field-wide">
-            <PeriodsEditor scheme="medical" title="医疗保险缴费记录" hint="退役后实际缴费的各段时间，起止月份都计入。" />
+            <PeriodsEditor scheme="medical" title="医疗保险缴费记录" hint="入伍前和退役后实际缴费的各段时间都要填，起止月份都计入；服役期间按军龄计算，不必填。" />
           </div>
         </div>
       </div>
@@ -268,10 +288,11 @@ export function AssistanceSection() {
 }
 
 export function DatesSection() {
+  const { parameters } = useRepositories();
   return (
     <Section id="section-dates" title="六、申请">
       <DateField name="facts.applicationDate" label="申请日期" hint="默认今天" />
-      <DateField name="facts.asOf" label="测算日期" hint="按此日期的上年度工资和费率测算，默认今天，不得早于申请日期" />
+      <DateField name="facts.asOf" label="测算日期" hint={asOfHint(parameters)} />
     </Section>
   );
 }

@@ -3,7 +3,7 @@
 // with a stable code and field-named problems.
 
 import { randomUUID } from 'node:crypto';
-import { parseParameterSet, isJiexuError, type ParameterSet } from '../../domain';
+import { countyRepublishProblems, parseParameterSet, isJiexuError, type ParameterSet } from '../../domain';
 import { findCounty } from '../../domain/regions';
 import type { Role } from '../db/schema';
 import { ApiError } from '../errors';
@@ -225,6 +225,9 @@ export async function publishParameterSet(ctx: CountyContext, document: unknown,
     if (isJiexuError(err)) throw invalid((err.details.problems ?? []).map((p) => ({ path: `document.${p.path}`, message: p.message })));
     throw err;
   }
+  // Well-formed is not enough: what the law or the notice itself fixes is not the county's to change.
+  const fixed = countyRepublishProblems(set);
+  if (fixed.length > 0) throw invalid(fixed.map((p) => ({ path: `document.${p.path}`, message: p.message })));
   const existing = await ctx.db.selectFrom('parameter_sets').select('version').where('version', '=', set.version).executeTakeFirst();
   // A published version is immutable: every determination that records it must stay reproducible.
   if (existing) throw new ApiError(409, 'parameter-set-exists', `Parameter set ${set.version} is already published; publish changes under a new version`);

@@ -1,5 +1,5 @@
-// The clerk account a tablet sends with each case version (issue 5: "every case records the clerk who
-// registered it"): read once per batch, checked by the policy, stored as sent with the reason when
+// The clerk account a tablet sends with each case version (every case records the clerk who
+// registered it): read once per batch, checked by the policy, stored as sent with the reason when
 // the policy could not verify it. Never a refusal (see checkCaseClerk).
 
 import type { Kysely } from 'kysely';

@@ -3,16 +3,11 @@
 // resolution of a conflict) runs one at a time.
 
 import { sql, type Kysely } from 'kysely';
-import { checkIdNumber, upgradeIdNumber15 } from '../../domain';
+import { normaliseIdNumber } from '../../domain';
 import type { Database } from '../db/schema';
 import type { CountyContext } from './context';
 
-export function normaliseIdNumber(raw: string): string {
-  const check = checkIdNumber(raw);
-  if (check.valid) return check.idNumber;
-  const s = raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
-  return (s.length === 15 ? upgradeIdNumber15(s) : null) ?? s;
-}
+export { normaliseIdNumber };
 
 export const ID_NUMBER_LOCK_PREFIX = 'jiexu-id:';
 

@@ -291,6 +291,20 @@ describe('the intake form', () => {
   });
 });
 
+describe('the form’s hints', () => {
+  it('ask for contributions before enlistment too, and take the base and rates as at the time of back-payment', async () => {
+    await renderIntake(await freshDevice());
+    const insurance = document.getElementById('section-insurance')!.textContent!;
+    expect(insurance).toContain('入伍前和退役后实际缴费的各段时间都要填');
+    const dates = document.getElementById('section-dates')!.textContent!;
+    expect(dates).not.toMatch(/上年度[^。]*费率/);
+    expect(dates).toContain('费率按此日期安置地的规定');
+    expect(dates).toContain('上年度职工平均工资的60%');
+    // The law's date is the device's parameter set's, the only one the form has before a determination.
+    expect(document.getElementById('section-service')!.textContent).toContain('2012年7月1日《军人保险法》施行后退役的');
+  });
+});
+
 describe('the determination panel', () => {
   it('says what is still missing before the facts are complete', async () => {
     await renderIntake(await freshDevice());

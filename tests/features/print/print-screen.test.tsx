@@ -1,12 +1,15 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderSVG } from 'uqr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_PARAMETERS, explain, numeralZh, parseParameterSet, type ParameterSet } from '../../../src/domain';
+import { createCasesRepository, openJiexuDb } from '../../../src/storage';
+import { freshName } from '../../storage/support';
 import { keyFigures } from '../../../src/features/cases/figures';
 import { factSections } from '../../../src/features/cases/facts';
 import { documentChecklist, FORM_TITLE, RECEIPT_TITLE } from '../../../src/features/print/PrintDocument';
 import { PrintScreen } from '../../../src/features/print/PrintScreen';
 import { qrSvg } from '../../../src/features/print/QrCode';
-import { closeSeeded, idNumber, renderWithRepos, seed } from '../cases/support';
+import { caseFacts, closeSeeded, idNumber, registration, renderWithRepos, seed } from '../cases/support';
 
 afterEach(() => {
   cleanup();
@@ -104,8 +107,8 @@ describe('the receipt (回执)', () => {
 
     const checklist = screen.getByTestId('checklist').textContent!;
     for (const item of documentChecklist(r)) expect(checklist).toContain(item.text);
-    // This case needs the government's confirmation (NM43-1.2.c) and the 低保 certificate (NM43-1.2.d).
-    expect(checklist).toContain('NM43-1.2.c');
+    // This case needs the government's confirmation (一（二）第三段) and the 低保 certificate (一（二）第四段).
+    expect(checklist).toContain('通知一（二）第三段');
     expect(checklist).toContain('最低生活保障对象或特困人员的证明');
 
     expect(screen.getByTestId('disclaimer').textContent).toContain(DISCLAIMER);
@@ -131,5 +134,124 @@ describe('the receipt (回执)', () => {
     const s = await seed([]);
     renderWithRepos(<PrintScreen caseId="0190e3a0-0000-7000-8000-000000000000" kind="receipt" />, s.dbName);
     expect((await screen.findByRole('alert')).textContent).toContain('找不到该案件');
+  });
+});
+
+const LI = { name: '李四', id: idNumber('19680720', '013') };
+const GONE = {
+  name: '王五',
+  id: idNumber('19690101', '015'),
+  registration: { confirmedBy: '新城区人民政府' },
+  facts: { placement: { countyCode: '150102', unitExists: false, unitCanPay: false, superiorExists: false, superiorCanPay: false } },
+};
+const LATE = { name: '赵六', id: idNumber('19680720', '031'), facts: { applicationDate: '2020-03-10', asOf: '2020-04-15' } };
+
+async function printed(person: Parameters<typeof seed>[0][number], kind: 'form' | 'receipt') {
+  const s = await seed([person]);
+  renderWithRepos(<PrintScreen caseId={s.records[0]!.id} kind={kind} />, s.dbName);
+  const sheet = await screen.findByTestId(kind === 'form' ? 'print-form' : 'print-receipt');
+  return { sheet, record: s.records[0]! };
+}
+
+describe('the printed form puts the veteran’s word, the estimate and the officials’ findings apart', () => {
+  it('has the applicant’s promise before the figures, so that he does not vouch for them', async () => {
+    const { sheet } = await printed(ZHANG, 'form');
+    const text = sheet.textContent!;
+    expect(text.indexOf('本人承诺')).toBeGreaterThan(0);
+    expect(text.indexOf('本人承诺')).toBeLessThan(text.indexOf('测算结果'));
+    expect(text.indexOf('申请人（签字）')).toBeLessThan(text.indexOf('测算结果'));
+  });
+
+  it('leaves every signature line blank for a hand signature, and the seal with its date', async () => {
+    const { sheet } = await printed(ZHANG, 'form');
+    const clerk = within(sheet).getByTestId('sign-clerk');
+    expect(clerk.textContent).toContain('经办人（签字）');
+    expect(clerk.querySelector('.signature-line')!.textContent).toBe('');
+    expect(clerk.textContent).not.toContain('王丽');
+    expect(within(sheet).getByTestId('sign-seal').textContent).toMatch(/受理单位（盖章）：\s*年\s*月\s*日/);
+  });
+
+  it('has boxes for the county’s check, civil affairs’ verification of a claimed 低保 and the agencies’ findings', async () => {
+    const { sheet } = await printed(ZHANG, 'form');
+    expect(within(sheet).getByTestId('verify-county').textContent).toMatch(/服役经历.*退役方式/);
+    expect(within(sheet).getByTestId('verify-civil-affairs').textContent).toContain('民政部门核实');
+    expect(within(sheet).getByTestId('verify-government').textContent).toContain('同级人民政府确认');
+    for (const agency of ['verify-pension', 'verify-medical']) expect(within(sheet).getByTestId(agency).textContent).toContain('应补缴金额');
+    expect(within(sheet).getByTestId('verify-pension').textContent).toContain('断缴时间');
+    cleanup();
+    const plain = await printed(LI, 'form');
+    expect(within(plain.sheet).queryByTestId('verify-civil-affairs')).toBeNull();
+  });
+
+  it('numbers its parts 一、二、… in order, past 十 too', async () => {
+    const { sheet } = await printed(ZHANG, 'form');
+    const headings = [...sheet.querySelectorAll('h3')].map((h) => h.textContent!).filter((t) => t.includes('、'));
+    expect(headings.length).toBeGreaterThan(10);
+    expect(headings.map((t) => t.split('、')[0])).toEqual(headings.map((_, i) => numeralZh(i + 1)));
+  });
+
+  it('lists the attachments and prints what the veteran was told, without internal ids', async () => {
+    const { sheet, record } = await printed(ZHANG, 'form');
+    const attachments = within(sheet).getByTestId('print-attachments').textContent!;
+    expect(attachments).toContain('有效身份证件');
+    expect(attachments).toContain('退役证明');
+    const told = within(sheet).getByTestId('print-explanation').textContent!;
+    for (const s of explain(record.determination)) expect(told).toContain(s.text);
+    expect(told).not.toMatch(/NM43-|RA-2024/);
+  });
+});
+
+describe('the receipt says no more than the notice', () => {
+  it('gives the amounts with their payer and as an estimate the agencies settle, without internal ids', async () => {
+    const { sheet } = await printed(ZHANG, 'receipt');
+    const summary = within(sheet).getByTestId('receipt-summary').textContent!;
+    expect(summary).toContain('经同级人民政府确认后由原安置单位上级主管部门负担');
+    expect(summary).toContain('由本人负担');
+    expect(summary).toContain('以养老、医疗保险经办机构认定和计算的为准');
+    expect(summary).not.toContain('应补缴3');
+    expect(sheet.textContent).not.toMatch(/NM43-|RA-2024/);
+  });
+
+  it('says that a late application is for the county to decide', async () => {
+    const { sheet } = await printed(LATE, 'receipt');
+    expect(within(sheet).getByTestId('receipt-summary').textContent).toContain('申请晚于本通知规定的申请截止时间（2019年12月31日）');
+  });
+
+  it('sends a veteran with no unit and no superior straight to the department that handled the placement', async () => {
+    const { sheet } = await printed(GONE, 'receipt');
+    const routing = within(sheet).getByTestId('receipt-routing').textContent!;
+    expect(routing).toContain('由您本人将所需材料直接提交原办理安置手续层级的退役军人事务主管部门');
+    expect(routing).not.toContain('由其收齐');
+    expect(routing).not.toContain('安置地退役军人事务主管部门');
+  });
+});
+
+describe('the printed form under a county’s own parameters', () => {
+  it('shows the parameter set’s cap, wage and deadline, not the default ones', async () => {
+    const copy = JSON.parse(JSON.stringify(DEFAULT_PARAMETERS)) as ParameterSet;
+    copy.version = 'county-test';
+    copy.fixed.extensionCapMonths[0]!.value = 48;
+    copy.fixed.applicationDeadline[0]!.value = '2019-11-30';
+    copy.wages.region = copy.wages.region.map((w) => (w.year === 2019 ? { ...w, value: '7000.00' } : w));
+    const params = parseParameterSet(copy);
+    const dbName = freshName();
+    const db = await openJiexuDb(dbName);
+    // Retired in 2010 with 48 months of service and nothing paid: short by more than the cap.
+    const facts = caseFacts({
+      asOf: '2020-04-15',
+      applicationDate: '2019-12-10',
+      person: { idNumber: idNumber('19500315', '011'), femaleCategory: null },
+      service: { enlistment: '1968-03', discharge: '1972-03', militarySubsidyReceived: false },
+      pension: { insuredAtEnlistment: false, firstInsured: null, periods: [], agencyGapMonths: null },
+    });
+    const record = await createCasesRepository(db, { parameters: () => params }).create({ facts, registration: registration({ name: '钱七' }), clerk: '王丽' });
+    db.close();
+    renderWithRepos(<PrintScreen caseId={record.id} kind="form" />, dbName);
+    const told = (await screen.findByTestId('print-explanation')).textContent!;
+    expect(told).toContain('延长缴费4年后仍不足');
+    expect(told).toContain('2019年度全区职工月平均工资7000.00元');
+    expect(told).toContain('申请截止时间是2019年11月30日');
+    expect(told).not.toMatch(/5年后|6508\.67|2019年12月31日/);
+    expect(screen.getByTestId('parameter-version').textContent).toContain('county-test');
   });
 });

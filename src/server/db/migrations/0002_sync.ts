@@ -1,6 +1,6 @@
 import { SqliteAdapter, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
 
-// Day-end sync (issue 5): townships, accounts and admin sessions, enrolment codes, devices, synced
+// Day-end sync: townships, accounts and admin sessions, enrolment codes, devices, synced
 // cases with every received version, applied mutations, the server's own determinations, links
 // between possible duplicates, published parameter sets, and the change log that pull reads.
 // Flags are integers 0/1 and JSON is text, so both databases store and return the same values.

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-// The clerk's county account on each synced version (issue 5: "every case records the clerk who
+// The clerk's county account on each synced version ("every case records the clerk who
 // registered it"). Tablets of the previous version send none, so every column is nullable or has a
 // default. A version whose account the server could not verify keeps the account as sent and the
 // reason; the case carries the flag the county page filters by.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseUpdate, MutationResult } from '../../src/shared/sync-protocol';
+import { canonicalJson } from '../../src/shared/canonical-json';
 import {
-  canonicalJson,
   countyListCheck,
   decideCaseUpdate,
   decideParameterSets,
@@ -9,7 +9,7 @@ import {
   serverRevisionAfterPush,
   syncStateAfterPush,
   type LocalCaseState,
-} from '../../src/sync/reconcile';
+} from '../../src/shared/reconcile';
 
 const CASE = '0190a8e4-1111-7000-8000-000000000001';
 const local = (over: Partial<LocalCaseState> = {}): LocalCaseState => ({ caseId: CASE, revision: 2, serverRevision: 2, pendingMutations: 0, conflict: false, ...over });

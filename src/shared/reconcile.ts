@@ -3,7 +3,8 @@
 // decision in one transaction. The rule throughout: nothing the clerk entered is overwritten while
 // it is not on the server, and nothing the county changed is hidden.
 
-import type { CaseUpdate, ClerkPublic, CountyStatus, MutationResult } from '../shared/sync-protocol';
+import { canonicalJson } from './canonical-json';
+import type { CaseUpdate, ClerkPublic, CountyStatus, MutationResult } from './sync-protocol';
 
 /** What the tablet knows of one of its cases. */
 export interface LocalCaseState {
@@ -86,20 +87,6 @@ export function decideParameterSets(known: ReadonlyMap<string, string>, pulled: 
     if (stored === undefined) return { version: p.version, action: 'store' };
     return { version: p.version, action: stored === canonicalJson(p.document) ? 'skip-known' : 'refuse-changed' };
   });
-}
-
-/** JSON with object keys sorted: the same document gives the same text whatever its key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** The township's clerks after a pull: pulled accounts replace local ones of the same name; others stay. */
