@@ -137,7 +137,7 @@ export async function buildServer(config: ServerConfig, serverOptions: ServerOpt
   registerApiCompression(app);
   registerHealth(app);
   registerSync(app);
-  registerAdmin(app, config.tls !== null);
+  registerAdmin(app);
   app.all('/api', unknownApi);
   app.all('/api/*', unknownApi);
   registerStatic(app, config.distDir);

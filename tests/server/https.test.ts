@@ -8,15 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app';
 import { parseCertArgs, writeCertificate, type WrittenCertificate } from '../../src/cli/cert';
 import { StartupError } from '../../src/server/errors';
+import { STRICT_TRANSPORT_SECURITY } from '../../src/server/security';
 import { freshDatabase, tempDir, testConfig, type FreshDatabase } from './helpers';
 
-function fetchHttps(url: string, ca: string | undefined): Promise<{ status: number; body: string }> {
+function fetchHttps(url: string, ca: string | undefined): Promise<{ status: number; body: string; hsts: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = httpsGet(url, { ca, timeout: 20_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, hsts: res.headers['strict-transport-security'] }));
     });
     req.on('error', reject);
   });
@@ -66,10 +67,11 @@ describe('HTTPS with a certificate made by npm run cert', () => {
     expect((await stat(cert.caKeyFile)).mode & 0o777).toBe(0o600);
   });
 
-  it('serves health and the API over HTTPS to a client that trusts the county CA', async () => {
+  it('serves health and the API over HTTPS to a client that trusts the county CA, with HSTS', async () => {
     for (const host of ['localhost', '127.0.0.1']) {
       const res = await fetchHttps(`https://${host}:${port}/api/health`, ca);
       expect(res.status).toBe(200);
+      expect(res.hsts).toBe(STRICT_TRANSPORT_SECURITY);
       expect(JSON.parse(res.body)).toMatchObject({ status: 'ok', db: 'sqlite' });
     }
   });

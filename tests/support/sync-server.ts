@@ -4,6 +4,7 @@
 import { gzipSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../../src/server/app';
+import type { ServerConfig } from '../../src/server/config';
 import { freshDatabase, testConfig, type DatabaseTarget, type FreshDatabase } from '../server/helpers';
 import { setUpCounty, TabletSim, type County } from './sync-fixtures';
 
@@ -18,7 +19,7 @@ export interface SyncTestServer {
   close(): Promise<void>;
 }
 
-export async function startSyncServer(kind: DatabaseTarget['kind'], label: string): Promise<SyncTestServer> {
+export async function startSyncServer(kind: DatabaseTarget['kind'], label: string, config: Partial<ServerConfig> = {}): Promise<SyncTestServer> {
   const fresh: FreshDatabase = await freshDatabase(kind, label);
   const clock = {
     now: new Date('2024-05-01T08:00:00.000Z'),
@@ -26,7 +27,7 @@ export async function startSyncServer(kind: DatabaseTarget['kind'], label: strin
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const app = await buildServer(testConfig(fresh.database), { now: () => clock.now });
+  const app = await buildServer(testConfig(fresh.database, config), { now: () => clock.now });
   const county = await setUpCounty(app);
   return {
     app,

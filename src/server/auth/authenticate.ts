@@ -29,12 +29,19 @@ export async function deviceOf(db: Kysely<Database>, request: FastifyRequest): P
   return { kind: 'device', deviceId: row.device_id, townshipCode: row.township_code, revokedAt: row.revoked_at };
 }
 
+/** A cookie's value; one that is not valid percent-encoding is no session of ours, as if absent. */
 function cookie(request: FastifyRequest, name: string): string | null {
   const header = request.headers.cookie;
   if (typeof header !== 'string') return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null;
+      }
+    }
   }
   return null;
 }

@@ -30,7 +30,7 @@ function body(request: FastifyRequest): Body {
   return b as Body;
 }
 
-export function registerAdmin(app: FastifyInstance, secureCookies: boolean): void {
+export function registerAdmin(app: FastifyInstance): void {
   const as = async (request: FastifyRequest, operation: AdminOperation): Promise<Principal & { kind: 'account' }> => {
     const principal = await accountOf(app.county.db, request, app.county.now());
     authorize(principal, { type: 'admin', operation });
@@ -45,13 +45,13 @@ export function registerAdmin(app: FastifyInstance, secureCookies: boolean): voi
     if (!account) throw new ApiError(401, 'wrong-credentials', 'Unknown user name or wrong password');
     authorize({ kind: 'anonymous' }, { type: 'account.sign-in', account: { role: account.role, active: account.active === 1 } });
     const session = await openSession(app.county.db, account.id, app.county.now());
-    reply.header('Set-Cookie', sessionCookie(session.token, SESSION_HOURS * 3600, secureCookies));
+    reply.header('Set-Cookie', sessionCookie(session.token, SESSION_HOURS * 3600, request.protocol === 'https'));
     return { username: account.username, displayName: account.display_name, role: account.role, expiresAt: session.expiresAt };
   });
 
   app.post('/api/admin/logout', async (request, reply) => {
     await closeSession(app.county.db, request);
-    reply.header('Set-Cookie', sessionCookie('', 0, secureCookies));
+    reply.header('Set-Cookie', sessionCookie('', 0, request.protocol === 'https'));
     return { ok: true };
   });
 

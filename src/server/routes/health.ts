@@ -20,7 +20,8 @@ export function registerHealth(app: FastifyInstance): void {
         .where('key', '=', META.schemaVersion)
         .executeTakeFirst();
     } catch (err) {
-      throw new ApiError(503, 'database-unavailable', `The database does not answer: ${(err as Error).message}`, { cause: err });
+      // Anyone may ask: the answer says no more than that; the cause goes to the log.
+      throw new ApiError(503, 'database-unavailable', 'The database does not answer; the server log has the cause', { cause: err });
     }
     if (row === undefined) {
       throw new ApiError(503, 'database-not-migrated', 'The database has no recorded schema version');
