@@ -1,6 +1,7 @@
 // A stored determination: its key figures, each with the paragraph of the notice behind it, the
 // warnings and out-of-scope reasons in Chinese, and (on screen) the engine's explanation sentences.
 import { explain, outOfScopeZh, type Determination } from '../../domain';
+import { Citation } from '../Citation';
 import { OUT_OF_SCOPE_NEXT_STEP, warningZh } from '../labels';
 import { keyFigures, provisionalLabels } from './figures';
 
@@ -81,10 +82,7 @@ export function Explanation({ determination }: { determination: Determination })
     <ol className="case-explanation" data-testid="explanation">
       {sentences.map((s, i) => (
         <li key={i}>
-          {s.text}
-          <span className="cite" title={s.quote}>
-            {s.rule === 'RA-2024' ? '' : s.paragraph}（{s.rule}）
-          </span>
+          {s.text} <Citation rule={s.rule} paragraph={s.paragraph} />
         </li>
       ))}
     </ol>

@@ -3,31 +3,11 @@
 // veteran, what he must bring and where the materials go. Its own chunk: it is needed only once the
 // facts are complete, so it does not weigh on the first screen.
 import { memo, useMemo, useState, type ReactNode } from 'react';
-import { SENTENCE_IDS, sentence, type SentenceId } from '../../domain';
+import { SENTENCE_IDS, sentence } from '../../domain';
+import { Citation } from '../Citation';
 import { ROUTING_SENTENCES, RULES, explain, monthsZh, monthZh, outOfScopeZh, parameterLabelZh, yearsMonthsZh, type Determination, type ParameterSet, type RuleId, type TraceStep, type TraceStepName } from '../../domain';
 import { SEX_LABELS, OUT_OF_SCOPE_NEXT_STEP, REGIME_LABELS, ROUTING_LABELS, TRACE_STEP_LABELS, UNIT_PAYER_LABELS, parameterSourceZh, parameterValueZh, traceKeyZh, traceValueZh, warningZh } from '../labels';
 import { DISCLAIMER, stepIsProvisional, stepOf, type PanelState } from './determination-model';
-
-/**
- * A citation the clerk can tap to read the law's words: the sentences a trace step cites when it
- * names them, else the one-line quote of the whole id. A tablet has no hover, so no tooltip.
- */
-function Citation({ rule, paragraph, sentences }: { rule: RuleId; paragraph?: string; sentences?: readonly SentenceId[] }) {
-  const [open, setOpen] = useState(false);
-  const cited = sentences !== undefined && sentences.length > 0 ? sentences : null;
-  return (
-    <span className="citation">
-      <button type="button" className="citation-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        <span className="citation-id">{cited ? cited.join(' ') : rule}</span> {paragraph ?? RULES[rule].paragraph}
-      </button>
-      {open && (
-        <span className="citation-quote" data-testid="citation-quote">
-          {cited ? cited.map((id) => <q key={id}>{sentence(id).quote}</q>) : <q>{RULES[rule].quote}</q>}
-        </span>
-      )}
-    </span>
-  );
-}
 
 function provisionalLabels(step: TraceStep | undefined): string[] {
   return (step?.parameters ?? []).filter((p) => p.provisional).map((p) => parameterLabelZh(p.name));
@@ -47,7 +27,7 @@ function Figure({ id, label, value, step, rule, note }: { id: string; label: str
           </span>
         )}
         {note && <span className="figure-note">{note}</span>}
-        {citedRule && <Citation rule={citedRule} paragraph={step?.paragraph} />}
+        {citedRule && <Citation rule={citedRule} paragraph={step?.paragraph} sentences={step?.sentences} />}
       </dd>
     </div>
   );
@@ -130,7 +110,7 @@ function Warnings({ d }: { d: Determination }) {
         {d.warnings.map((w, i) => (
           <li key={`${w.code}-${w.parameter ?? ''}-${i}`} className={w.code === 'provisional-parameter' ? 'warning warning-provisional' : 'warning'}>
             {w.code === 'provisional-parameter' && <span className="badge-provisional">待核实</span>}
-            <span>{warningZh(w)}</span> <Citation rule={w.rule} />
+            <span>{warningZh(w)}</span> <Citation rule={w.rule} sentences={w.sentences} />
           </li>
         ))}
       </ul>
@@ -271,7 +251,7 @@ function Checklist({ d }: { d: Determination | null }) {
         <strong>材料报送：</strong>
         {routing ? (
           <>
-            {ROUTING_LABELS[routing]} — {ROUTING_SENTENCES[routing]} {routingStep && <Citation rule={routingStep.rule} paragraph={routingStep.paragraph} />}
+            {ROUTING_LABELS[routing]} — {ROUTING_SENTENCES[routing]} {routingStep && <Citation rule={routingStep.rule} paragraph={routingStep.paragraph} sentences={routingStep.sentences} />}
           </>
         ) : (
           '填写安置情况并完成测算后显示。'

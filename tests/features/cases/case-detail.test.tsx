@@ -64,7 +64,12 @@ describe('the case detail', () => {
     const items = within(screen.getByTestId('explanation')).getAllByRole('listitem');
     expect(items).toHaveLength(sentences.length);
     expect(items[0]!.textContent).toContain(sentences[0]!.text);
-    expect(items[0]!.textContent).toContain(`（${sentences[0]!.rule}）`);
+    expect(items[0]!.textContent).toContain(sentences[0]!.rule);
+    // The words of the law open on a tap: a tablet has no hover, so no tooltip.
+    const cite = within(items[0]!).getByRole('button', { name: new RegExp(sentences[0]!.rule.replaceAll('.', '\\.')) });
+    expect(cite.getAttribute('title')).toBeNull();
+    fireEvent.click(cite);
+    expect(within(items[0]!).getByTestId('citation-quote').textContent).toBe(sentences[0]!.quote);
 
     const version = screen.getByTestId('parameter-version').textContent!;
     expect(version).toContain(`参数版本 ${r.parameterSetVersion}`);

@@ -55,6 +55,28 @@ describe('the citation beside a trace step', () => {
   });
 });
 
+describe('the citation beside a figure and a warning', () => {
+  it('quotes the sentence the figure’s step applies, not the first of its paragraph', () => {
+    const determination = evaluate(example01, DEFAULT_PARAMETERS);
+    render(<DeterminationView state={{ kind: 'determined', determination }} params={DEFAULT_PARAMETERS} />);
+    const backPay = screen.getByTestId('figure-backPayMonths');
+    const step = determination.trace.find((s) => s.step === 'back-pay-months')!;
+    fireEvent.click(within(backPay).getByRole('button', { name: new RegExp(step.sentences[0]!.replaceAll('.', '\\.')) }));
+    expect(within(backPay).getByTestId('citation-quote').textContent).toBe(step.sentences.map((id) => sentence(id).quote).join(''));
+  });
+
+  it('quotes the sentence a warning cites', () => {
+    const determination = evaluate(example01, DEFAULT_PARAMETERS);
+    const warning = determination.warnings.find((w) => w.sentences && w.sentences.length > 0);
+    expect(warning).toBeDefined();
+    render(<DeterminationView state={{ kind: 'determined', determination }} params={DEFAULT_PARAMETERS} />);
+    const item = [...document.querySelectorAll<HTMLElement>('.warnings li')].find((li) => within(li).queryByRole('button', { name: new RegExp(warning!.sentences![0]!.replaceAll('.', '\\.')) }));
+    expect(item).toBeDefined();
+    fireEvent.click(within(item!).getByRole('button'));
+    expect(within(item!).getByTestId('citation-quote').textContent).toContain(sentence(warning!.sentences![0]!).quote);
+  });
+});
+
 describe('the list of the policy text quoted', () => {
   it('quotes each sentence the trace cites, once, with its id and paragraph', async () => {
     const why = await openTrace();
