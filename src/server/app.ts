@@ -9,7 +9,7 @@ import type { CountyContext } from './county/context';
 import { registerApiCompression } from './http/compression';
 import { registerAdmin } from './routes/admin';
 import { registerSync } from './routes/sync';
-import { registerSecurityHeaders } from './security';
+import { registerInputGuard, registerSecurityHeaders } from './security';
 import { registerStatic } from './static';
 
 declare module 'fastify' {
@@ -109,6 +109,7 @@ export async function buildServer(config: ServerConfig, serverOptions: ServerOpt
   });
 
   registerSecurityHeaders(app);
+  registerInputGuard(app);
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/api' || request.url.startsWith('/api/') || request.url.startsWith('/api?')) {
       reply.header('Cache-Control', 'no-store');

@@ -3,6 +3,7 @@
 // with a stable code and field-named problems.
 
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { countyRepublishProblems, parseParameterSet, isJiexuError, type ParameterSet } from '../../domain';
 import { findCounty } from '../../domain/regions';
 import type { Role } from '../db/schema';
@@ -151,7 +152,7 @@ export async function unlockAccount(ctx: CountyContext, username: unknown): Prom
 /** Clears the failed sign-ins and enrolment codes counted against a client address. */
 export async function unlockAddress(ctx: CountyContext, address: unknown): Promise<{ address: string; wasLocked: boolean }> {
   const a = text(address);
-  if (a === '' || a.length > 64) throw invalid([{ path: 'address', message: a === '' ? 'required' : 'at most 64 characters' }]);
+  if (isIP(a) === 0) throw invalid([{ path: 'address', message: a === '' ? 'required' : 'not an IPv4 or IPv6 address' }]);
   const signIn = await clearCount(ctx, { kind: 'address', subject: a });
   const enrolment = await clearCount(ctx, { kind: 'enrolment-address', subject: a });
   return { address: a, wasLocked: signIn.wasLocked || enrolment.wasLocked };
