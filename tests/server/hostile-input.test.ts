@@ -13,7 +13,8 @@ import { startSyncServerWithTablet, type SyncTestServer } from '../support/sync-
 import { describeOnEachDatabase } from './helpers';
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 5000);
-const SEED = Number(process.env.HOSTILE_SEED ?? Date.now() % 2 ** 31);
+// Fixed, so that a run is repeatable; the bench sends 100,000 of another seed, HOSTILE_SEED tries any.
+const SEED = Number(process.env.HOSTILE_SEED ?? 20240501);
 
 /** Raw bytes on a socket, for what inject cannot send; resolves with the status line, or '' when the server closes without one. */
 function rawRequest(port: number, bytes: Buffer, halfClose: boolean): Promise<string> {
