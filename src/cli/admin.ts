@@ -7,6 +7,7 @@
 //   create-enrolment-code --township CODE [--hours 72]
 //   list-townships | list-devices | list-accounts
 //   revoke-device --device DEVICEID
+//   disable-account --username NAME | enable-account --username NAME
 //   unlock --username NAME | --address IP   lift a lock after repeated wrong passwords / codes
 //   list-sign-in-locks
 
@@ -25,6 +26,7 @@ import {
   listSignInLocks,
   listTownships,
   revokeDevice,
+  setAccountActive,
   unlockAccount,
   unlockAddress,
 } from '../server/county/administration';
@@ -38,6 +40,9 @@ const USAGE = `Usage: npm run admin -- COMMAND [options]
       The password is read from JIEXU_CLERK_PASSWORD, or asked for on a terminal.
   create-enrolment-code --township CODE [--hours 72]
   revoke-device --device DEVICEID
+  disable-account --username NAME | enable-account --username NAME
+      A disabled account signs in nowhere; its county sessions end, and a clerk's tablets forget
+      his PIN at their next sync. Enable it again to let him sign in (online first) once more.
   unlock --username NAME | unlock --address IP
       Lifts the lock after repeated wrong passwords (a user name) or wrong passwords and
       enrolment codes (a client address), before it runs out.
@@ -120,6 +125,14 @@ async function run(ctx: CountyContext, command: string, options: Record<string, 
     case 'revoke-device': {
       const d = await revokeDevice(ctx, required(options, 'device'), 'command line');
       return `Device ${d.deviceId} is revoked (since ${d.revokedAt}); it is refused at its next request.`;
+    }
+    case 'disable-account':
+    case 'enable-account': {
+      const active = command === 'enable-account';
+      const a = await setAccountActive(ctx, required(options, 'username'), active, 'command line');
+      return active
+        ? `Account ${a.username} is enabled; ${a.role === 'clerk' ? 'he signs in online once on a tablet to set a new PIN.' : 'it may sign in again.'}`
+        : `Account ${a.username} is disabled: it signs in nowhere${a.role === 'clerk' ? ', and its tablets forget its PIN at their next sync' : ''}.`;
     }
     case 'unlock': {
       if ((options.username === undefined) === (options.address === undefined)) throw new UsageError('unlock needs --username NAME or --address IP (one of them)');

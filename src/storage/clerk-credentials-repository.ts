@@ -9,6 +9,11 @@ import { StorageError } from './errors';
 
 const PREFIX = 'clerk.credential/';
 
+/** Where a clerk's PIN verifier is kept in the meta table. */
+export function clerkCredentialKey(username: string): string {
+  return `${PREFIX}${username.trim().toLowerCase()}`;
+}
+
 /** Wrong PINs in a row before the clerk must sign in online again. */
 export const MAX_PIN_FAILURES = 5;
 
@@ -70,7 +75,7 @@ function publicOf(c: ClerkCredential): ClerkOnTablet {
 
 export function createClerkCredentialsRepository(db: JiexuDb, options: { now?: () => Date } = {}): ClerkCredentialsRepository {
   const now = options.now ?? (() => new Date());
-  const key = (username: string) => `${PREFIX}${username.trim().toLowerCase()}`;
+  const key = clerkCredentialKey;
 
   async function get(username: string): Promise<ClerkCredential | undefined> {
     const row = await db.meta.get(key(username));

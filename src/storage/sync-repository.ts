@@ -10,6 +10,7 @@
 import type { ClerkPublic, PullResponse } from '../shared/sync-protocol';
 import { canonicalJson } from '../shared/canonical-json';
 import { countyListCheck, decideParameterSets, mergeClerks } from '../shared/reconcile';
+import { clerkCredentialKey } from './clerk-credentials-repository';
 import { countyListVersion } from '../shared/county-list';
 import type { CaseUpdateOutcome, CasesRepository } from './cases-repository';
 import type { JiexuDb } from './db';
@@ -110,6 +111,9 @@ export function createSyncRepository(db: JiexuDb, deps: { cases: CasesRepository
       const countyList = countyListCheck(countyListVersion(), page.countyListVersion);
       await db.transaction('rw', db.meta, async () => {
         await db.meta.put({ key: CLERKS_KEY, value: mergeClerks(await clerks(), page.clerks) });
+        // A clerk the county disabled signs in here no more: his PIN goes with the page that says so.
+        const disabled = page.clerks.filter((c) => !c.active).map((c) => clerkCredentialKey(c.username));
+        if (disabled.length > 0) await db.meta.bulkDelete(disabled);
         const s = await status();
         const unreadable = refused.some((r) => r.reason === 'unreadable') || countyList === 'update-app';
         if (unreadable && !s.updateRequired) await db.meta.put({ key: STATUS_KEY, value: { ...s, updateRequired: true } });

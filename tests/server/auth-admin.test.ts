@@ -8,6 +8,7 @@ import { migrateToLatest } from '../../src/server/db/migrate';
 import { describeOnEachDatabase, freshDatabase } from './helpers';
 import { ADMIN, OTHER_TOWNSHIP, TabletSim, TOWNSHIP } from '../support/sync-fixtures';
 import { bodyOf, startSyncServer, type SyncTestServer } from '../support/sync-server';
+import { CASE_SCHEMA_VERSION, PROTOCOL_VERSION, type PullResponse } from '../../src/shared/sync-protocol';
 import { PROJECT_ROOT } from '../support/server-process';
 
 type ErrorBody = { error: { code: string; message: string; problems?: { path: string }[] } };
@@ -31,6 +32,8 @@ describeOnEachDatabase('the admin API and sign-in', (kind) => {
       ['POST', '/api/admin/devices/K7Q2MX3B/revoke'],
       ['GET', '/api/admin/accounts'],
       ['POST', '/api/admin/accounts'],
+      ['POST', '/api/admin/accounts/x/disable'],
+      ['POST', '/api/admin/accounts/x/enable'],
       ['GET', '/api/admin/cases'],
       ['GET', '/api/admin/cases/x'],
       ['POST', '/api/admin/cases/x/resolve'],
@@ -95,6 +98,47 @@ describeOnEachDatabase('the admin API and sign-in', (kind) => {
     expect(bodyOf<ErrorBody>(await signIn(hereCredential, 'wrong password')).error.code).toBe('wrong-credentials');
     expect(bodyOf<ErrorBody>(await signIn(null)).error.code).toBe('unauthenticated');
   });
+
+  it('the admin disables a clerk who left: he signs in on no tablet, and the tablets learn it at their next pull; enabled again, he may', async () => {
+    await createAccount(s.app.county, { username: 'wangfang', displayName: '王芳', password: 'long enough pw', role: 'clerk', townshipCode: TOWNSHIP.code });
+    const tablet = new TabletSim();
+    const credential = await s.county.enrol(tablet);
+    const signIn = () => s.app.inject({ method: 'POST', url: '/api/sync/clerk-sign-in', headers: { authorization: `Bearer ${credential}` }, payload: { username: 'wangfang', password: 'long enough pw' } });
+    const pulledClerks = async () => {
+      const res = await s.pull(credential, { protocol: PROTOCOL_VERSION, appVersion: 'test', schemaVersion: CASE_SCHEMA_VERSION, deviceId: tablet.deviceId, cursor: null });
+      return bodyOf<PullResponse>(res).clerks;
+    };
+    expect((await signIn()).statusCode).toBe(200);
+
+    const disabled = await s.admin('POST', '/api/admin/accounts/WangFang/disable');
+    expect(disabled.statusCode).toBe(200);
+    expect(bodyOf(disabled)).toMatchObject({ username: 'wangfang', active: false });
+    expect(bodyOf<ErrorBody>(await signIn()).error.code).toBe('account-disabled');
+    expect(await pulledClerks()).toContainEqual({ username: 'wangfang', displayName: '王芳', townshipCode: TOWNSHIP.code, active: false });
+    const listed = bodyOf<{ accounts: { username: string; active: boolean }[] }>(await s.admin('GET', '/api/admin/accounts')).accounts;
+    expect(listed.find((a) => a.username === 'wangfang')?.active).toBe(false);
+
+    expect((await s.admin('POST', '/api/admin/accounts/wangfang/enable')).statusCode).toBe(200);
+    expect((await signIn()).statusCode).toBe(200);
+    expect(await pulledClerks()).toContainEqual({ username: 'wangfang', displayName: '王芳', townshipCode: TOWNSHIP.code, active: true });
+  });
+
+  it('a disabled administrator’s sessions end at once; nobody disables himself, or an account that does not exist', async () => {
+    await createAccount(s.app.county, { username: 'deputy', password: 'long enough pw', role: 'admin' });
+    const login = await s.app.inject({ method: 'POST', url: '/api/admin/login', payload: { username: 'deputy', password: 'long enough pw' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const asDeputy = () => s.app.inject({ method: 'GET', url: '/api/admin/townships', headers: { cookie } });
+    expect((await asDeputy()).statusCode).toBe(200);
+    expect((await s.admin('POST', '/api/admin/accounts/deputy/disable')).statusCode).toBe(200);
+    expect((await asDeputy()).statusCode).toBe(401);
+    expect((await s.app.inject({ method: 'POST', url: '/api/admin/login', payload: { username: 'deputy', password: 'long enough pw' } })).statusCode).toBe(403);
+
+    const self = await s.admin('POST', `/api/admin/accounts/${ADMIN.username}/disable`);
+    expect(self.statusCode).toBe(409);
+    expect(bodyOf<ErrorBody>(self).error.code).toBe('cannot-disable-self');
+    expect(bodyOf<ErrorBody>(await s.admin('POST', '/api/admin/accounts/nobody/disable')).error.code).toBe('account-not-found');
+    expect((await s.app.inject({ method: 'POST', url: '/api/admin/accounts/deputy/enable' })).statusCode).toBe(401);
+  });
 });
 
 function runAdmin(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
@@ -124,12 +168,19 @@ describeOnEachDatabase('npm run admin', (kind) => {
       const bad = await runAdmin(['create-township', '--code', '12', '--name', 'x'], fresh.env);
       expect(bad.code).toBe(1);
       expect(bad.out).toContain('code: expected a 9-digit township code');
+      const clerk = await runAdmin(['create-clerk', '--username', 'wangfang', '--township', '150102001'], { ...fresh.env, JIEXU_CLERK_PASSWORD: 'long enough pw' });
+      expect(clerk.code).toBe(0);
+      const disabled = await runAdmin(['disable-account', '--username', 'wangfang'], fresh.env);
+      expect(disabled).toEqual({ code: 0, out: expect.stringContaining('Account wangfang is disabled: it signs in nowhere, and its tablets forget its PIN at their next sync.') });
 
       const db = await openDatabase(fresh.database);
       try {
         await migrateToLatest(db);
-        const accounts = await db.db.selectFrom('accounts').select(['username', 'role', 'password_hash']).execute();
-        expect(accounts).toEqual([{ username: 'chief', role: 'admin', password_hash: expect.stringMatching(/^scrypt\$/) }]);
+        const accounts = await db.db.selectFrom('accounts').select(['username', 'role', 'active', 'password_hash']).orderBy('username').execute();
+        expect(accounts).toEqual([
+          { username: 'chief', role: 'admin', active: 1, password_hash: expect.stringMatching(/^scrypt\$/) },
+          { username: 'wangfang', role: 'clerk', active: 0, password_hash: expect.stringMatching(/^scrypt\$/) },
+        ]);
       } finally {
         await db.destroy();
       }

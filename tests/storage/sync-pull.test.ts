@@ -1,7 +1,7 @@
 // A pulled page stored on the tablet: parameter sets, clerks, case changes, the cursor.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS_DOCUMENT } from '../../src/domain';
-import { createCasesRepository, createReferenceRepository, createSyncRepository, type JiexuDb } from '../../src/storage';
+import { createCasesRepository, createClerkCredentialsRepository, createReferenceRepository, createSyncRepository, type JiexuDb } from '../../src/storage';
 import { countyListVersion, PROTOCOL_VERSION, type PullResponse } from '../../src/shared/sync-protocol';
 import { caseFacts, freshDb, registration, steppingClock } from './support';
 
@@ -55,6 +55,24 @@ describe('a pulled page', () => {
     expect((await reference.currentParameterSet()).version).toBe(published.version);
     const created = await cases.create({ facts: caseFacts(), registration: registration(), clerk: '王芳' });
     expect(created.parameterSetVersion).toBe(published.version);
+  });
+
+  it('forgets the PIN of a clerk the county disabled, so that he signs in here no more; his colleague keeps hers', async () => {
+    const { db, sync } = await setUp();
+    const credentials = createClerkCredentialsRepository(db);
+    // A well-formed verifier: this test is about who keeps one, not about checking a PIN.
+    const verifier = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA';
+    const wang = { username: 'wangfang', displayName: '王芳', townshipCode: '150102001', active: true };
+    const li = { username: 'lisi', displayName: '李四', townshipCode: '150102001', active: true };
+    await credentials.saveOnlineSignIn(wang, verifier);
+    await credentials.saveOnlineSignIn(li, verifier);
+    await sync.applyPullPage(page({ clerks: [{ ...li, active: false }] }));
+    expect((await credentials.list()).map((c) => c.username)).toEqual(['wangfang']);
+    expect(await credentials.get('lisi')).toBeUndefined();
+    expect((await sync.clerks()).find((c) => c.username === 'lisi')?.active).toBe(false);
+    // Enabled again, he signs in online once more to set a PIN: nothing comes back by itself.
+    await sync.applyPullPage(page({ cursor: 'c1.9', clerks: [li] }));
+    expect(await credentials.get('lisi')).toBeUndefined();
   });
 
   it('applied again (an answer lost on the way) changes nothing', async () => {

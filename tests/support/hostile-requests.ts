@@ -25,6 +25,8 @@ export const ROUTES: readonly (readonly [string, string])[] = [
   ['POST', '/api/admin/accounts'],
   ['GET', '/api/admin/sign-in-locks'],
   ['POST', '/api/admin/accounts/:param/unlock'],
+  ['POST', '/api/admin/accounts/:param/disable'],
+  ['POST', '/api/admin/accounts/:param/enable'],
   ['POST', '/api/admin/addresses/:param/unlock'],
   ['GET', '/api/admin/cases'],
   ['GET', '/api/admin/cases/:param'],

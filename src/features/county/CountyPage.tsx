@@ -511,11 +511,12 @@ function ClerksPanel({ api, onSignedOut }: { api: AdminApi; onSignedOut(): void 
             <th>角色</th>
             <th>乡镇</th>
             <th>状态</th>
+            <th>操作</th>
           </tr>
         </thead>
         <tbody>
           {accounts.map((a) => (
-            <tr key={a.id}>
+            <tr key={a.id} data-testid="county-account-row" data-username={a.username}>
               <td>{a.username}</td>
               <td>{a.displayName}</td>
               <td>{a.role === 'admin' ? '县局管理员' : '经办人'}</td>
@@ -530,6 +531,21 @@ function ClerksPanel({ api, onSignedOut }: { api: AdminApi; onSignedOut(): void 
                     </button>
                   </span>
                 )}
+              </td>
+              <td>
+                {/* A clerk who left: disabled here, he signs in nowhere, and his tablets forget his PIN at their next sync. */}
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy}
+                  onClick={() => {
+                    if (!a.active || window.confirm(`停用账号 ${a.displayName}（${a.username}）？停用后不能再登录，平板在下次同步时删除其 PIN。`)) {
+                      void run(() => api.setAccountActive(a.username, !a.active)).then((changed) => changed && reload());
+                    }
+                  }}
+                >
+                  {a.active ? '停用' : '启用'}
+                </button>
               </td>
             </tr>
           ))}

@@ -67,6 +67,8 @@ export interface AdminApi {
   accounts(): Promise<Account[]>;
   createClerk(input: { username: string; displayName: string; password: string; townshipCode: string }): Promise<Account>;
   unlockAccount(username: string): Promise<{ username: string; wasLocked: boolean }>;
+  /** Disables (false) or enables (true) an account: a disabled one signs in nowhere. */
+  setAccountActive(username: string, active: boolean): Promise<Account>;
   cases(flag?: CaseFlag): Promise<CaseItem[]>;
   caseDetail(id: string): Promise<CaseDetail>;
   resolve(id: string, versionId: string): Promise<CaseDetail>;
@@ -107,6 +109,7 @@ export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) =>
     accounts: async () => (await call<{ accounts: Account[] }>('GET', '/accounts')).accounts,
     createClerk: (input) => call('POST', '/accounts', { ...input, role: 'clerk' }),
     unlockAccount: (username) => call('POST', `/accounts/${enc(username)}/unlock`, {}),
+    setAccountActive: (username, active) => call('POST', `/accounts/${enc(username)}/${active ? 'enable' : 'disable'}`, {}),
     cases: async (flag) => (await call<{ cases: CaseItem[] }>('GET', `/cases${flag ? `?flag=${flag}` : ''}`)).cases,
     caseDetail: (id) => call('GET', `/cases/${enc(id)}`),
     resolve: (id, versionId) => call('POST', `/cases/${enc(id)}/resolve`, { versionId }),
@@ -157,6 +160,10 @@ export function adminErrorZh(err: unknown): string {
       return '该案件没有待裁决的冲突（可能已被其他人处理），请刷新。';
     case 'device-not-found':
       return '找不到该设备。';
+    case 'account-not-found':
+      return '找不到该账号，请刷新。';
+    case 'cannot-disable-self':
+      return '不能停用自己正在使用的账号。';
     default:
       return `操作失败（${err.code}）：${err.message}`;
   }

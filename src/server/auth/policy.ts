@@ -23,6 +23,7 @@ export type AdminOperation =
   | 'device.revoke'
   | 'account.create'
   | 'account.list'
+  | 'account.set-active'
   | 'case.list'
   | 'case.read'
   | 'case.resolve-conflict'

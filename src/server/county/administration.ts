@@ -118,6 +118,26 @@ export async function createAccount(
   return account;
 }
 
+/**
+ * Disables an account (or enables it again). A disabled account signs in nowhere: its county
+ * sessions end at once, and a clerk's tablets learn it at their next pull and forget his PIN. An
+ * administrator cannot disable himself, so that a county is never left without one by mistake.
+ */
+export async function setAccountActive(ctx: CountyContext, username: unknown, active: boolean, actor: string): Promise<AccountPublic> {
+  const name = text(username).toLowerCase();
+  if (name === '' || name.length > 64) throw invalid([{ path: 'username', message: name === '' ? 'required' : 'at most 64 characters' }]);
+  if (!active && name === actor) throw new ApiError(409, 'cannot-disable-self', 'An administrator cannot disable his own account');
+  const now = ctx.now().toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('accounts').selectAll().where('username', '=', name).executeTakeFirst();
+    if (!row) throw new ApiError(404, 'account-not-found', `No account named ${name}`);
+    await trx.updateTable('accounts').set({ active: active ? 1 : 0, updated_at: now }).where('id', '=', row.id).execute();
+    if (!active) await trx.deleteFrom('admin_sessions').where('account_id', '=', row.id).execute();
+    if (row.role === 'clerk') await logChange(trx, ctx.kind, { kind: 'clerk', township_code: row.township_code, ref: name, at: now });
+    return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, townshipCode: row.township_code, active };
+  });
+}
+
 export async function listAccounts(ctx: CountyContext): Promise<AccountListItem[]> {
   const rows = await ctx.db.selectFrom('accounts').selectAll().orderBy('username').execute();
   const locked = new Map((await listCounts(ctx)).filter((k) => k.kind === 'account' && k.lockedUntil !== null).map((k) => [k.subject, k.lockedUntil]));

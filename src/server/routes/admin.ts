@@ -9,6 +9,7 @@ import { checkPassword } from '../auth/sign-in';
 import { CASE_FLAG_FILTERS, caseDetail, listCases, requestCorrection, resolveConflict, type CaseFlagFilter } from '../county/case-review';
 import {
   createAccount,
+  setAccountActive,
   createEnrolmentCode,
   createTownship,
   listAccounts,
@@ -96,6 +97,14 @@ export function registerAdmin(app: FastifyInstance): void {
   });
 
   // Locks after repeated wrong passwords (auth/throttle.ts): the admin may lift one sooner.
+  app.post('/api/admin/accounts/:username/disable', async (request) => {
+    const admin = await as(request, 'account.set-active');
+    return setAccountActive(app.county, (request.params as { username: string }).username, false, admin.username);
+  });
+  app.post('/api/admin/accounts/:username/enable', async (request) => {
+    const admin = await as(request, 'account.set-active');
+    return setAccountActive(app.county, (request.params as { username: string }).username, true, admin.username);
+  });
   app.get('/api/admin/sign-in-locks', async (request) => {
     await as(request, 'sign-in-lock.list');
     return { locks: await listSignInLocks(app.county) };

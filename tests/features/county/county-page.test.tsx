@@ -216,4 +216,42 @@ describe('the county page', () => {
     await waitFor(() => expect(screen.queryByTestId('account-locked')).toBeNull());
     expect(await app.county.db.selectFrom('sign_in_throttle').select('subject').where('kind', '=', 'account').execute()).toEqual([]);
   });
+
+  it('disables a clerk who left with 停用 (after asking), shows 已停用 and 启用, and refuses in Chinese to disable the admin himself', async () => {
+    await setUpCounty(app);
+    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'clerk', townshipCode: '150102001' });
+    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    await signIn();
+    fireEvent.click(screen.getByRole('tab', { name: '经办人账号' }));
+    const row = () => screen.getAllByTestId('county-account-row').find((r) => r.getAttribute('data-username') === 'wangfang')!;
+    await waitFor(() => expect(row()).toBeTruthy());
+    const asked: string[] = [];
+    const confirm = window.confirm;
+    window.confirm = (message?: string) => {
+      asked.push(String(message));
+      return true;
+    };
+    try {
+      fireEvent.click(within(row()).getByRole('button', { name: '停用' }));
+      await waitFor(() => expect(within(row()).getByRole('button', { name: '启用' })).toBeTruthy());
+    } finally {
+      window.confirm = confirm;
+    }
+    expect(asked[0]).toContain('停用账号 王芳（wangfang）');
+    expect(row().textContent).toContain('已停用');
+    expect((await app.county.db.selectFrom('accounts').select('active').where('username', '=', 'wangfang').executeTakeFirstOrThrow()).active).toBe(0);
+
+    fireEvent.click(within(row()).getByRole('button', { name: '启用' }));
+    await waitFor(() => expect(within(row()).getByRole('button', { name: '停用' })).toBeTruthy());
+    expect(row().textContent).toContain('正常');
+
+    const self = screen.getAllByTestId('county-account-row').find((r) => r.getAttribute('data-username') === ADMIN.username)!;
+    window.confirm = () => true;
+    try {
+      fireEvent.click(within(self).getByRole('button', { name: '停用' }));
+      expect((await screen.findByRole('alert')).textContent).toBe('不能停用自己正在使用的账号。');
+    } finally {
+      window.confirm = confirm;
+    }
+  });
 });
