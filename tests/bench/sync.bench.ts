@@ -42,16 +42,8 @@ import { mulberry32 } from '../support/fault-proxy';
 import { createTestDatabase, postgresUnavailableReason, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster';
 import { SlowLink } from '../support/slow-link';
 import { setUpCounty, TabletSim, TOWNSHIP } from '../support/sync-fixtures';
-
-// Same shape as BenchFigure in run.ts (which cannot be imported: it runs on import).
-interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-  floor: number | null;
-  ratio: number | null;
-  note?: string;
-}
+// A type import is erased: run.ts, which runs on import, is not loaded by it.
+import type { BenchFigure } from './run';
 
 const LINK = { bitsPerSecond: 400_000, roundTripMs: 300 };
 const LINK_CASES = 1_000;
