@@ -6,7 +6,7 @@
 //   create-clerk --username NAME --township CODE [--display-name NAME]   password as for create-admin (JIEXU_CLERK_PASSWORD)
 //   create-enrolment-code --township CODE [--hours 72]
 //   list-townships | list-devices | list-accounts
-//   revoke-device --device DEVICEID
+//   revoke-device --device DEVICEID [--reason TEXT]
 //   disable-account --username NAME | enable-account --username NAME
 //   unlock --username NAME | --address IP   lift a lock after repeated wrong passwords / codes
 //   list-sign-in-locks
@@ -39,7 +39,8 @@ const USAGE = `Usage: npm run admin -- COMMAND [options]
   create-clerk --username NAME --township CODE [--display-name NAME]
       The password is read from JIEXU_CLERK_PASSWORD, or asked for on a terminal.
   create-enrolment-code --township CODE [--hours 72]
-  revoke-device --device DEVICEID
+  revoke-device --device DEVICEID [--reason TEXT]
+      The revocation (who, when, why) is kept, also when the device is enrolled again.
   disable-account --username NAME | enable-account --username NAME
       A disabled account signs in nowhere; its county sessions end, and a clerk's tablets forget
       his PIN at their next sync. Enable it again to let him sign in (online first) once more.
@@ -123,7 +124,7 @@ async function run(ctx: CountyContext, command: string, options: Record<string, 
       return `Enrolment code for ${c.townshipCode} ${c.townshipName}: ${c.code}\nValid once, until ${c.expiresAt}. It is not stored: copy it now.`;
     }
     case 'revoke-device': {
-      const d = await revokeDevice(ctx, required(options, 'device'), 'command line');
+      const d = await revokeDevice(ctx, required(options, 'device'), 'command line', options.reason ?? '');
       return `Device ${d.deviceId} is revoked (since ${d.revokedAt}); it is refused at its next request.`;
     }
     case 'disable-account':

@@ -30,6 +30,8 @@ export interface DeviceItem {
   lastSeq: number;
   lastSeenAt: string | null;
   appVersion: string | null;
+  /** Every revocation of the device, oldest first: who, when, why, and when it was enrolled again. */
+  revocations: { revokedAt: string; revokedBy: string; reason: string; reenrolledAt: string | null }[];
 }
 
 /** A county account (GET /api/admin/accounts). */

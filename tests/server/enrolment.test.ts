@@ -92,4 +92,29 @@ describeOnEachDatabase('enrolment', (kind) => {
     const resumed = bodyOf<PushResponse>(await s.push(tablet, renewed));
     expect(resumed.results.map((r) => [r.seq, r.outcome])).toEqual([[2, 'applied']]);
   });
+
+  it('keeps every revocation — who, when, why — when the device is enrolled again, and revoking twice records it once', async () => {
+    const tablet = new TabletSim();
+    await s.county.enrol(tablet);
+    const firstAt = s.clock.now.toISOString();
+    expect((await s.admin('POST', `/api/admin/devices/${tablet.deviceId}/revoke`, { reason: '平板丢失' })).statusCode).toBe(200);
+    s.clock.advance(60_000);
+    expect((await s.admin('POST', `/api/admin/devices/${tablet.deviceId}/revoke`, { reason: '又点了一次' })).statusCode).toBe(200);
+    s.clock.advance(3_600_000);
+    const backAt = s.clock.now.toISOString();
+    await s.county.enrol(tablet);
+    s.clock.advance(60_000);
+    const secondAt = s.clock.now.toISOString();
+    expect((await s.admin('POST', `/api/admin/devices/${tablet.deviceId}/revoke`)).statusCode).toBe(200);
+
+    const devices = bodyOf<{ devices: { deviceId: string; revokedAt: string | null; revocations: unknown[] }[] }>(await s.admin('GET', '/api/admin/devices')).devices;
+    const device = devices.find((d) => d.deviceId === tablet.deviceId)!;
+    expect(device.revokedAt).toBe(secondAt);
+    expect(device.revocations).toEqual([
+      { revokedAt: firstAt, revokedBy: ADMIN.username, reason: '平板丢失', reenrolledAt: backAt },
+      { revokedAt: secondAt, revokedBy: ADMIN.username, reason: '', reenrolledAt: null },
+    ]);
+    const tooLong = await s.admin('POST', `/api/admin/devices/${tablet.deviceId}/revoke`, { reason: '长'.repeat(501) });
+    expect(tooLong.statusCode).toBe(422);
+  });
 });

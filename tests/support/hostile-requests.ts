@@ -44,6 +44,7 @@ export const DOMAIN_TABLES = [
   'admin_sessions',
   'enrolment_codes',
   'devices',
+  'device_revocations',
   'cases',
   'case_versions',
   'applied_mutations',

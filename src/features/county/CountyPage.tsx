@@ -469,6 +469,15 @@ function DevicesPanel({ api, onSignedOut }: { api: AdminApi; onSignedOut(): void
                     停用
                   </button>
                 )}
+                {d.revocations.length > 0 && (
+                  <ul className="revocations" data-testid="device-revocations" aria-label="停用记录">
+                    {d.revocations.map((r) => (
+                      <li key={r.revokedAt}>
+                        {`${when(r.revokedAt)} 由 ${r.revokedBy} 停用${r.reason ? `（${r.reason}）` : ''}${r.reenrolledAt ? `，${when(r.reenrolledAt)} 重新登记` : ''}`}
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </td>
             </tr>
           ))}

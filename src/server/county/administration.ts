@@ -212,6 +212,9 @@ export async function createEnrolmentCode(ctx: CountyContext, input: { townshipC
 
 export async function listDevices(ctx: CountyContext): Promise<DeviceItem[]> {
   const rows = await ctx.db.selectFrom('devices').selectAll().orderBy('enrolled_at').execute();
+  const revocations = await ctx.db.selectFrom('device_revocations').selectAll().orderBy('revoked_at').orderBy('id').execute();
+  const byDevice = new Map<string, typeof revocations>();
+  for (const r of revocations) byDevice.set(r.device_id, [...(byDevice.get(r.device_id) ?? []), r]);
   return rows.map((r) => ({
     deviceId: r.device_id,
     townshipCode: r.township_code,
@@ -220,17 +223,26 @@ export async function listDevices(ctx: CountyContext): Promise<DeviceItem[]> {
     lastSeq: r.last_seq,
     lastSeenAt: r.last_seen_at,
     appVersion: r.app_version,
+    revocations: (byDevice.get(r.device_id) ?? []).map((v) => ({ revokedAt: v.revoked_at, revokedBy: v.revoked_by, reason: v.reason, reenrolledAt: v.reenrolled_at })),
   }));
 }
 
-export async function revokeDevice(ctx: CountyContext, deviceId: string, revokedBy: string): Promise<DeviceItem> {
-  // Revoking twice keeps the first revocation's time and author.
-  await ctx.db
-    .updateTable('devices')
-    .set({ revoked_at: ctx.now().toISOString(), revoked_by: revokedBy })
-    .where('device_id', '=', deviceId)
-    .where('revoked_at', 'is', null)
-    .execute();
+/** Revokes a device, recording who, when and why; revoking it again keeps the first revocation. */
+export async function revokeDevice(ctx: CountyContext, deviceId: string, revokedBy: string, reason: unknown = ''): Promise<DeviceItem> {
+  const why = text(reason);
+  if (why.length > 500) throw invalid([{ path: 'reason', message: 'at most 500 characters' }]);
+  const at = ctx.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    const revoked = await trx
+      .updateTable('devices')
+      .set({ revoked_at: at, revoked_by: revokedBy })
+      .where('device_id', '=', deviceId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(revoked.numUpdatedRows) === 1) {
+      await trx.insertInto('device_revocations').values({ id: randomUUID(), device_id: deviceId, revoked_at: at, revoked_by: revokedBy, reason: why, reenrolled_at: null }).execute();
+    }
+  });
   const device = (await listDevices(ctx)).find((d) => d.deviceId === deviceId);
   if (!device) throw new ApiError(404, 'device-not-found', `No enrolled device ${deviceId}`);
   return device;

@@ -43,6 +43,8 @@ export async function redeemEnrolmentCode(ctx: CountyContext, req: EnrolRequest)
         .set({ credential_hash: sha256Hex(credential), township_code: township.code, enrolled_at: at, revoked_at: null, revoked_by: null, app_version: req.appVersion })
         .where('device_id', '=', req.deviceId)
         .execute();
+      // The device's row forgets the revocation; its history keeps it, with when it came back.
+      await trx.updateTable('device_revocations').set({ reenrolled_at: at }).where('device_id', '=', req.deviceId).where('reenrolled_at', 'is', null).execute();
     } else {
       await trx
         .insertInto('devices')

@@ -67,6 +67,18 @@ export interface DevicesTable {
   app_version: string | null;
 }
 
+/** One revocation of a device: kept when the device is enrolled again. */
+export interface DeviceRevocationsTable {
+  id: string;
+  device_id: string;
+  revoked_at: string;
+  revoked_by: string;
+  /** Why, as the administrator gave it ('' when he gave none). */
+  reason: string;
+  /** When the device was enrolled again after this revocation, if it was. */
+  reenrolled_at: string | null;
+}
+
 export interface CasesTable {
   id: string;
   case_number: string;
@@ -200,6 +212,7 @@ export interface Database {
   admin_sessions: AdminSessionsTable;
   enrolment_codes: EnrolmentCodesTable;
   devices: DevicesTable;
+  device_revocations: DeviceRevocationsTable;
   cases: CasesTable;
   case_versions: CaseVersionsTable;
   applied_mutations: AppliedMutationsTable;

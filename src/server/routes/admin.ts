@@ -80,7 +80,10 @@ export function registerAdmin(app: FastifyInstance): void {
   });
   app.post('/api/admin/devices/:deviceId/revoke', async (request) => {
     const who = await as(request, 'device.revoke');
-    return revokeDevice(app.county, (request.params as { deviceId: string }).deviceId, who.username);
+    // The reason is optional, and so is a body that would carry it.
+    const b = request.body;
+    const reason = typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Body).reason : '';
+    return revokeDevice(app.county, (request.params as { deviceId: string }).deviceId, who.username, reason);
   });
 
   app.get('/api/admin/accounts', async (request) => {

@@ -117,6 +117,8 @@ describe('the county page', () => {
     }
     const row = await app.county.db.selectFrom('devices').select('revoked_at').where('device_id', '=', t.deviceId).executeTakeFirstOrThrow();
     expect(row.revoked_at).not.toBeNull();
+    // The revocation stays on record, with who did it.
+    expect(within(screen.getByTestId('county-devices')).getByTestId('device-revocations').textContent).toContain(`由 ${ADMIN.username} 停用`);
   });
 
   it('shows a conflict with both versions and resolves it by the version the admin picks', async () => {

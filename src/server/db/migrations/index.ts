@@ -5,6 +5,7 @@ import { determinationDigest } from './0003_determination_digest';
 import { clerkAccounts } from './0004_clerk_accounts';
 import { signInThrottle } from './0005_sign_in_throttle';
 import { caseLinksBySecondCase } from './0006_case_links_by_second_case';
+import { deviceRevocations } from './0007_device_revocations';
 
 /**
  * Every migration this program knows, oldest first, written with Kysely's schema builder so that the
@@ -17,6 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_clerk_accounts': clerkAccounts,
   '0005_sign_in_throttle': signInThrottle,
   '0006_case_links_by_second_case': caseLinksBySecondCase,
+  '0007_device_revocations': deviceRevocations,
 };
 
 export const latestMigrationName: string = Object.keys(migrations).sort().at(-1) ?? '';
