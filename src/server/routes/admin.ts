@@ -25,10 +25,16 @@ import { ApiError } from '../errors';
 
 type Body = Record<string, unknown>;
 
-function body(request: FastifyRequest): Body {
+/** The request's JSON object body, or null when it has none. */
+function objectBody(request: FastifyRequest): Body | null {
   const b = request.body;
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new ApiError(400, 'invalid-request', 'Expected a JSON object body');
-  return b as Body;
+  return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Body) : null;
+}
+
+function body(request: FastifyRequest): Body {
+  const b = objectBody(request);
+  if (b === null) throw new ApiError(400, 'invalid-request', 'Expected a JSON object body');
+  return b;
 }
 
 export function registerAdmin(app: FastifyInstance): void {
@@ -81,9 +87,7 @@ export function registerAdmin(app: FastifyInstance): void {
   app.post('/api/admin/devices/:deviceId/revoke', async (request) => {
     const who = await as(request, 'device.revoke');
     // The reason is optional, and so is a body that would carry it.
-    const b = request.body;
-    const reason = typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Body).reason : '';
-    return revokeDevice(app.county, (request.params as { deviceId: string }).deviceId, who.username, reason);
+    return revokeDevice(app.county, (request.params as { deviceId: string }).deviceId, who.username, objectBody(request)?.reason ?? '');
   });
 
   app.get('/api/admin/accounts', async (request) => {
