@@ -1,7 +1,9 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { IntakeScreen } from '../features/intake';
 import { ClerkBar } from '../features/signin/ClerkBar';
 import { AppShell } from './AppShell';
+import { createLockStore, LockContext } from './lock';
+import { LockGate } from './LockGate';
 import { RepositoriesProvider } from './providers';
 import { paths, useRoute, type Route } from './router';
 import type { ServiceWorkerUpdater } from './sw-registration';
@@ -62,9 +64,14 @@ function Screen({ route }: { route: Route }): ReactNode {
   }
 }
 
-/** The app: the shell, the device's records, the clerk of the shift, and the screen of the address. */
+/**
+ * The app: the shell, the device's records, the clerk of the shift, and the screen of the address,
+ * behind the lock. The lock store is made with the page, so every load of the page starts locked.
+ */
 export function App({ updater }: { updater: ServiceWorkerUpdater }) {
   const route = useRoute();
+  const [lock] = useState(() => createLockStore());
+  useEffect(() => () => lock.dispose(), [lock]);
   if (route.name === 'county') {
     // The county office's page talks to the server only: no device records, no shift.
     return (
@@ -76,13 +83,17 @@ export function App({ updater }: { updater: ServiceWorkerUpdater }) {
     );
   }
   return (
-    <AppShell updater={updater} route={route}>
-      <RepositoriesProvider>
-        {route.name !== 'print' && <ClerkBar />}
-        <Suspense fallback={<Loading />}>
-          <Screen route={route} />
-        </Suspense>
-      </RepositoriesProvider>
-    </AppShell>
+    <LockContext.Provider value={lock}>
+      <AppShell updater={updater} route={route}>
+        <RepositoriesProvider>
+          <LockGate>
+            {route.name !== 'print' && <ClerkBar />}
+            <Suspense fallback={<Loading />}>
+              <Screen route={route} />
+            </Suspense>
+          </LockGate>
+        </RepositoriesProvider>
+      </AppShell>
+    </LockContext.Provider>
   );
 }

@@ -1,5 +1,6 @@
 import { useSyncExternalStore, type ReactNode } from 'react';
 import { SyncStatusBadge } from '../features/sync/SyncStatusBadge';
+import { useLockStore, useLockView } from './lock';
 import { useNetworkState } from './network-state';
 import { paths, type Route } from './router';
 import type { ServiceWorkerUpdater } from './sw-registration';
@@ -35,6 +36,10 @@ function AppNav({ route }: { route: Route }) {
 export function AppShell({ updater, route, children }: { updater: ServiceWorkerUpdater; route?: Route; children: ReactNode }) {
   const { online } = useNetworkState();
   const sw = useSyncExternalStore(updater.subscribe, updater.getState, updater.getState);
+  const lock = useLockStore();
+  const lockView = useLockView();
+  // A locked tablet's header tells nothing of its records: no navigation, no count of unsynced cases.
+  const locked = lockView?.locked ?? false;
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -42,9 +47,14 @@ export function AppShell({ updater, route, children }: { updater: ServiceWorkerU
       </a>
       <header className="app-header">
         <h1 className="app-title">{APP_TITLE}</h1>
-        {route && <AppNav route={route} />}
+        {route && !locked && <AppNav route={route} />}
         <div className="app-status">
-          {route?.name !== 'county' && <SyncStatusBadge href={paths.sync()} />}
+          {route?.name !== 'county' && !locked && <SyncStatusBadge href={paths.sync()} />}
+          {lock && lockView && !locked && (
+            <button type="button" className="button button-quiet app-lock" onClick={() => lock.dispatch({ type: 'lock', at: lock.now() })} data-testid="lock-now">
+              锁定
+            </button>
+          )}
           <span className={online ? 'network network-online' : 'network network-offline'} role="status" data-testid="network-state">
             <span className="network-dot" aria-hidden="true" />
             {online ? '在线' : '离线'}

@@ -60,6 +60,8 @@ interface ClerkContextValue {
   clerk: string | null;
   /** Starts a shift; `account` is the county user name of a clerk who signed in. */
   setClerk(name: string, account?: string): Promise<string>;
+  /** Ends the shift: no clerk until the next sign-in. */
+  endShift(): Promise<void>;
 }
 
 const ClerkContext = createContext<ClerkContextValue | null>(null);
@@ -216,7 +218,12 @@ export function RepositoriesProvider({ children, dbName = DEFAULT_DB_NAME }: { c
     },
     [device],
   );
-  const clerkValue = useMemo(() => ({ clerk, setClerk }), [clerk, setClerk]);
+  const endShift = useCallback(async () => {
+    if (!device) throw new Error('the database is not open yet');
+    await device.endShift();
+    setClerkState(null);
+  }, [device]);
+  const clerkValue = useMemo(() => ({ clerk, setClerk, endShift }), [clerk, setClerk, endShift]);
 
   if (state.kind === 'opening') {
     return (

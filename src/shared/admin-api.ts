@@ -1,6 +1,8 @@
 // What the county administration API answers: one definition for the server that builds it and the
 // county page that shows it.
 
+import type { Area, Role } from './roles';
+
 /** A synced case in the county's lists (GET /api/admin/cases). */
 export interface CaseListItem {
   id: string;
@@ -39,9 +41,13 @@ export interface AccountListItem {
   id: string;
   username: string;
   displayName: string;
-  role: 'admin' | 'clerk';
+  role: Role;
+  area: Area;
+  /** A window clerk's or outreach worker's township (his area); null for the other roles. */
   townshipCode: string | null;
   active: boolean;
+  /** Its password was reset to a one-time password not yet changed. */
+  mustChangePassword: boolean;
   /** Locked after repeated wrong passwords until then (ISO 8601); the admin may unlock it sooner. */
   signInLockedUntil: string | null;
 }
@@ -55,4 +61,17 @@ export interface SignInLockItem {
   lastFailureAt: string;
   /** Null when counted but not locked now. */
   lockedUntil: string | null;
+}
+
+/** Who is signed in on the county page (GET /api/admin/session, and the answer of POST /api/admin/login). */
+export interface SessionInfo {
+  username: string;
+  displayName: string;
+  role: Role;
+  area: Area;
+  /** Signed in with a one-time password: the page shows only the form to change it. */
+  mustChangePassword: boolean;
+  /** The actions of the policy table this account may take (in its area): the page shows only those. */
+  actions: string[];
+  expiresAt?: string;
 }

@@ -1,4 +1,5 @@
-// The day-end sync protocol between a tablet and the county server, version 1. Both sides validate
+// The day-end sync protocol between a tablet and the county server, version 2 (a server also reads
+// pushes and pulls of version 1: a tablet offline through a server upgrade can still send what it holds). Both sides validate
 // what they receive with these schemas: a request body is `unknown` until parsePushRequest (or
 // parsePullRequest) accepts it, and the case facts inside a valid push are still `unknown` (a
 // WireMutation) until the server has run parseCaseFacts / parseRegistration on them (a
@@ -10,8 +11,18 @@ import type { Determination, Problem } from '../domain';
 import { once } from '../domain/once';
 import { problemsOfZodError } from './case';
 
-/** The shape of the messages. A change that an older peer cannot read is a new number. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The shape of the messages. A change that an older peer cannot read is a new number. Version 2:
+ * enrolment with the tablet's key pair and a server-assigned device id, a signed clerk token per
+ * mutation, per-case refusals, the tablet's audit entries.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** Protocol versions this build of the server reads for push and pull. */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+
+/** Enrolment needs the device key, which version 1 has no place for. */
+export const SUPPORTED_ENROL_PROTOCOL_VERSIONS: readonly number[] = [2];
 
 /**
  * The shape of the case data inside the messages (facts, registration, figures digest). Versioned
@@ -41,6 +52,8 @@ export const SYNC_ERROR_CODES = [
   'enrolment-code-expired',
   'enrolment-code-used',
   'device-already-enrolled',
+  'enrolment-proof-invalid',
+  'enrolment-clock-wrong',
   'too-many-attempts',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
@@ -59,6 +72,8 @@ export const FATAL_SYNC_CODES: ReadonlySet<string> = new Set<SyncErrorCode>([
   'enrolment-code-expired',
   'enrolment-code-used',
   'device-already-enrolled',
+  'enrolment-proof-invalid',
+  'enrolment-clock-wrong',
   // Wrong passwords or enrolment codes: the same request is refused until retryAfterSeconds have passed.
   'too-many-attempts',
 ]);
@@ -151,6 +166,11 @@ export const wireMutationSchema = z.lazy(() => {
      * accounts and flags, never refuses, a case whose account it cannot verify.
      */
     account: z.nullish(z.string().check(z.minLength(1, 'empty: leave it out instead'), z.maxLength(64, 'at most 64 characters'))),
+    /**
+     * Version 2: the token the server signed at the clerk's online sign-in on this tablet (proves
+     * `account`). Absent when the clerk has none; the server flags, never refuses, such a change.
+     */
+    clerkToken: z.optional(z.string().check(z.minLength(1), z.maxLength(1000, 'at most 1000 characters'))),
     caseNumber: z.string().check(z.regex(/^\d{6}-[0-9A-Z]{8}-\d{5,}$/, 'expected COUNTY-DEVICE-NUMBER, e.g. 150102-K7Q2MX3B-00012')),
     status: z.enum(CASE_STATUSES),
     /** Checked by the server with parseCaseFacts: untrusted until then. */
@@ -170,8 +190,10 @@ export const wireMutationSchema = z.lazy(() => {
 });
 export type WireMutation = z.output<typeof wireMutationSchema>;
 
+const protocol = once(() => z.union([z.literal(1), z.literal(2)]));
+
 const envelope = once(() => ({
-  protocol: z.literal(PROTOCOL_VERSION),
+  protocol: protocol(),
   appVersion: z.string().check(z.minLength(1), z.maxLength(50)),
   schemaVersion: z.number().check(z.int()),
   deviceId: deviceId(),
@@ -182,6 +204,8 @@ export const pushRequestSchema = z.lazy(() => {
     ...envelope(),
     clientTime: isoInstant(),
     batch: z.array(wireMutationSchema).check(z.minLength(1, 'a batch has at least one mutation'), z.maxLength(MAX_BATCH, `at most ${MAX_BATCH} mutations`)),
+    /** Version 2: the tablet's own audit entries not yet acknowledged, oldest first. */
+    auditEntries: z.optional(z.array(tabletAuditEntrySchema).check(z.maxLength(MAX_AUDIT_ENTRIES, `at most ${MAX_AUDIT_ENTRIES} entries`))),
   });
   return request.check(
     z.superRefine((r: z.output<typeof request>, ctx) => {
@@ -195,7 +219,34 @@ export const pushRequestSchema = z.lazy(() => {
 });
 export type PushRequest = z.output<typeof pushRequestSchema>;
 
-export const MUTATION_OUTCOMES = ['applied', 'duplicate', 'conflict'] as const;
+/** Most audit entries in one push; a tablet with more sends them with the next pushes. */
+export const MAX_AUDIT_ENTRIES = 500;
+
+/** One entry of the tablet's audit trail (storage/audit.ts), as the server appends it to its chain. */
+export const tabletAuditEntrySchema = z.lazy(() =>
+  z.strictObject({
+    id: uuid(),
+    at: isoInstant(),
+    actor: z.string().check(z.minLength(1), z.maxLength(50)),
+    action: z.string().check(z.regex(/^[a-z][a-z.-]{0,63}$/, 'expected an action name such as case.create')),
+    caseId: z.nullable(uuid()),
+    caseNumber: z.nullable(z.string().check(z.maxLength(40))),
+    revision: z.nullable(z.number().check(z.int(), z.minimum(1))),
+    changes: z.array(z.strictObject({ path: z.string().check(z.maxLength(200)), before: z.unknown(), after: z.unknown() })).check(z.maxLength(500)),
+    reason: z.nullable(z.string().check(z.maxLength(500))),
+  }),
+);
+export type TabletAuditEntry = z.output<typeof tabletAuditEntrySchema>;
+
+/**
+ * Why the server refused one mutation (version 2), the rest of the batch going on: its case number
+ * names another device than the pushing tablet, or another county than the case's placement, or
+ * belongs to another case.
+ */
+export const CASE_REFUSALS = ['case-number-other-device', 'case-number-other-county', 'case-number-taken'] as const;
+export type CaseRefusal = (typeof CASE_REFUSALS)[number];
+
+export const MUTATION_OUTCOMES = ['applied', 'duplicate', 'conflict', 'refused'] as const;
 export type MutationOutcome = (typeof MUTATION_OUTCOMES)[number];
 
 export const mutationResultSchema = z.lazy(() =>
@@ -203,10 +254,16 @@ export const mutationResultSchema = z.lazy(() =>
     seq: seq(),
     mutationId: uuid(),
     caseId: uuid(),
-    /** applied: stored as the case's current version; duplicate: received before, not applied again; conflict: kept beside the county's version. */
+    /**
+     * applied: stored as the case's current version; duplicate: received before, not applied again;
+     * conflict: kept beside the county's version; refused: not stored (see refusal), the tablet keeps
+     * the case and shows why.
+     */
     outcome: z.enum(MUTATION_OUTCOMES),
-    /** The case's revision on the server after this mutation. */
-    serverRevision: z.number().check(z.int(), z.minimum(1)),
+    /** The case's revision on the server after this mutation; null when the server holds none. */
+    serverRevision: z.nullable(z.number().check(z.int(), z.minimum(1))),
+    /** For a refused mutation (also when a repeated push reports it again as duplicate). */
+    refusal: z.optional(z.enum(CASE_REFUSALS)),
     conflict: z.boolean(),
     possibleDuplicate: z.boolean(),
     figuresDiffer: z.boolean(),
@@ -223,6 +280,8 @@ export const pushResponseSchema = z.lazy(() =>
     /** Present when the device clock is off by more than CLOCK_SKEW_LIMIT_MS: device minus server. */
     clockSkewMs: z.optional(z.number().check(z.int())),
     results: z.array(mutationResultSchema),
+    /** The ids of the request's audit entries the server has in its chain (now or before). */
+    auditAcknowledged: z.optional(z.array(uuid())),
   }),
 );
 export type PushResponse = z.output<typeof pushResponseSchema>;
@@ -297,12 +356,28 @@ export type PullResponse = z.output<typeof pullResponseSchema>;
 
 // --- enrolment -----------------------------------------------------------------------------------
 
+const base64url = (length: number) => z.string().check(z.regex(new RegExp(`^[A-Za-z0-9_-]{${length}}$`), `expected ${length} base64url characters`));
+
+/** The public half of the tablet's ECDSA P-256 key pair, as WebCrypto exports it (JWK, only what identifies the key). */
+export const devicePublicKeySchema = z.lazy(() => z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: base64url(43), y: base64url(43) }));
+export type DevicePublicKey = z.output<typeof devicePublicKeySchema>;
+
+/** What the tablet signs to prove it holds the private key: the code as sent, the key, its clock. */
+export function enrolmentProofText(code: string, key: DevicePublicKey, clientTime: string): string {
+  return ['jiexu-enrol-2', code, key.x, key.y, clientTime].join('\n');
+}
+
 export const enrolRequestSchema = z.lazy(() =>
   z.strictObject({
-    protocol: z.literal(PROTOCOL_VERSION),
+    protocol: z.literal(2),
     appVersion: z.string().check(z.minLength(1), z.maxLength(50)),
     code: z.string().check(z.trim(), z.minLength(1, 'required'), z.maxLength(40)),
-    deviceId: deviceId(),
+    /** The id the tablet has numbered cases with so far (the server assigns a new one). */
+    localDeviceId: deviceId(),
+    publicKey: devicePublicKeySchema,
+    clientTime: isoInstant(),
+    /** ECDSA P-256 with SHA-256 over enrolmentProofText, r‖s (as WebCrypto signs), base64url. */
+    signature: base64url(86),
   }),
 );
 export type EnrolRequest = z.output<typeof enrolRequestSchema>;
@@ -310,8 +385,12 @@ export type EnrolRequest = z.output<typeof enrolRequestSchema>;
 export const enrolResponseSchema = z.lazy(() =>
   z.object({
     protocol: z.literal(PROTOCOL_VERSION),
+    /** Assigned by the server at each enrolment; never one that was used before. */
     deviceId: deviceId(),
-    /** The device's bearer credential: shown once, stored only as a hash on the server. */
+    /**
+     * The device's bearer credential, stored only as a hash on the server. Asked again with the same
+     * code and key (the first answer was lost), the server issues a new one and the old one stops working.
+     */
     credential: z.string().check(z.minLength(20)),
     township: z.object({ code: z.string(), name: z.string() }),
     serverTime: isoInstant(),
@@ -351,11 +430,12 @@ function obj(v: unknown): Record<string, unknown> | undefined {
  * The envelope's versions are checked before anything else, so a tablet of another version gets a
  * version code (请更新应用) rather than a list of fields it sent in a shape this side does not know.
  */
-export function versionProblem(input: unknown, options: { checkSchema: boolean }): Parsed<never> | null {
+export function versionProblem(input: unknown, options: { checkSchema: boolean; protocols?: readonly number[] }): Parsed<never> | null {
   const o = obj(input);
   if (!o) return null;
-  if (o.protocol !== undefined && o.protocol !== PROTOCOL_VERSION) {
-    return { ok: false, code: 'protocol-mismatch', problems: [{ path: 'protocol', message: `this server speaks protocol ${PROTOCOL_VERSION}, not ${JSON.stringify(o.protocol)}` }] };
+  const protocols = options.protocols ?? [PROTOCOL_VERSION];
+  if (o.protocol !== undefined && !protocols.includes(o.protocol as number)) {
+    return { ok: false, code: 'protocol-mismatch', problems: [{ path: 'protocol', message: `this side speaks protocol ${protocols.join(', ')}, not ${JSON.stringify(o.protocol)}` }] };
   }
   if (options.checkSchema && typeof o.schemaVersion === 'number' && !SUPPORTED_CASE_SCHEMA_VERSIONS.includes(o.schemaVersion)) {
     return {
@@ -367,17 +447,17 @@ export function versionProblem(input: unknown, options: { checkSchema: boolean }
   return null;
 }
 
-function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, checkSchema: boolean): Parsed<T> {
-  const mismatch = versionProblem(input, { checkSchema });
+function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, checkSchema: boolean, protocols?: readonly number[]): Parsed<T> {
+  const mismatch = versionProblem(input, { checkSchema, ...(protocols ? { protocols } : {}) });
   if (mismatch) return mismatch;
   const r = schema.safeParse(input);
   if (r.success) return { ok: true, value: r.data };
   return { ok: false, code: 'invalid-request', problems: problemsOfZodError(r.error) };
 }
 
-export const parsePushRequest = (input: unknown) => parseWith(pushRequestSchema, input, true);
-export const parsePullRequest = (input: unknown) => parseWith(pullRequestSchema, input, true);
-export const parseEnrolRequest = (input: unknown) => parseWith(enrolRequestSchema, input, false);
+export const parsePushRequest = (input: unknown) => parseWith(pushRequestSchema, input, true, SUPPORTED_PROTOCOL_VERSIONS);
+export const parsePullRequest = (input: unknown) => parseWith(pullRequestSchema, input, true, SUPPORTED_PROTOCOL_VERSIONS);
+export const parseEnrolRequest = (input: unknown) => parseWith(enrolRequestSchema, input, false, SUPPORTED_ENROL_PROTOCOL_VERSIONS);
 export const parsePushResponse = (input: unknown) => parseWith(pushResponseSchema, input, false);
 export const parsePullResponse = (input: unknown) => parseWith(pullResponseSchema, input, false);
 export const parseEnrolResponse = (input: unknown) => parseWith(enrolResponseSchema, input, false);

@@ -19,6 +19,7 @@ import { createReferenceRepository } from './reference-repository';
 import type { CaseUpdate, MutationResult } from '../shared/sync-protocol';
 import { decideCaseUpdate, serverRevisionAfterPush, syncStateAfterPush } from '../shared/reconcile';
 import type { AuditAction, AuditEvent, CaseRecord, CaseSummary, CaseSyncInfo, DeviceInfo, MutationKind, OutboxMutation } from './types';
+import type { CaseRefusal } from '../shared/sync-protocol';
 
 /**
  * How search keys are derived. A row whose `keys.v` is older is re-derived by this module after
@@ -35,6 +36,8 @@ export const COUNTY_ACTOR = '县局';
 export interface CaseAttention extends CaseSummary {
   countyStatus: CaseSyncInfo['countyStatus'];
   correctionRequest: string | null;
+  /** The server refused the case's last change (its case number): the case stays here, unsent. */
+  refusal: CaseRefusal | null;
 }
 
 /** What applyCaseUpdates did with each pulled county change. */
@@ -537,11 +540,11 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
     },
 
     async needingAttention(limit) {
-      const rows = await db.cases.filter((r) => r.syncState === 'conflict' || r.sync?.countyStatus === 'correction-requested').toArray();
+      const rows = await db.cases.filter((r) => r.syncState === 'conflict' || r.sync?.countyStatus === 'correction-requested' || (r.sync?.refusal ?? null) !== null).toArray();
       return rows
         .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0))
         .slice(0, clampLimit(limit, DEFAULT_SEARCH_LIMIT))
-        .map((r) => ({ ...summaryOf(r), countyStatus: r.sync?.countyStatus ?? null, correctionRequest: r.sync?.correctionRequest ?? null }));
+        .map((r) => ({ ...summaryOf(r), countyStatus: r.sync?.countyStatus ?? null, correctionRequest: r.sync?.correctionRequest ?? null, refusal: r.sync?.refusal ?? null }));
     },
 
     async syncInfo(id) {
@@ -559,10 +562,17 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
           const row = await db.cases.get(caseId);
           if (!row) continue;
           const stillPending = await db.outbox.where('caseId').equals(caseId).count();
+          const mine = results.filter((r) => r.caseId === caseId);
+          const refusal = mine.at(-1)?.refusal ?? null;
+          if (refusal !== null) {
+            // Not on the server: the case stays as it is here, pending, with why (needingAttention shows it).
+            await db.cases.put({ ...row, syncState: row.syncState === 'conflict' ? 'conflict' : 'pending', sync: { ...(row.sync ?? NO_SYNC), refusal, syncedAt: at.toISOString() } });
+            if (row.sync?.refusal !== refusal) await db.audit.add(syncEvent('sync.refused', row, device, at, refusal));
+            continue;
+          }
           const state = syncStateAfterPush(results, caseId, stillPending);
           const serverRevision = serverRevisionAfterPush(results, caseId);
           if (state === null || serverRevision === null) continue;
-          const mine = results.filter((r) => r.caseId === caseId);
           // An open conflict is closed by the county's resolution (a pull), never by a push.
           const syncState = row.syncState === 'conflict' ? 'conflict' : state;
           const sync: CaseSyncRow = {
@@ -571,6 +581,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
             possibleDuplicate: mine.some((r) => r.possibleDuplicate),
             figuresDiffer: mine.some((r) => r.figuresDiffer),
             syncedAt: at.toISOString(),
+            refusal: null,
           };
           await db.cases.put({ ...row, syncState, sync });
           if (syncState === 'conflict' && row.syncState !== 'conflict') {

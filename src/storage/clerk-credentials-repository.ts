@@ -8,6 +8,8 @@ import type { JiexuDb } from './db';
 import { StorageError } from './errors';
 
 const PREFIX = 'clerk.credential/';
+/** Clerks of a tablet not enrolled at a county: a name and a PIN set on this tablet, nothing else. */
+const LOCAL_PREFIX = 'clerk.local/';
 
 /** Where a clerk's PIN verifier is kept in the meta table. */
 export function clerkCredentialKey(username: string): string {
@@ -24,6 +26,8 @@ export interface ClerkCredential {
   townshipCode: string | null;
   /** An Argon2id hash in the PHC encoded form ($argon2id$v=19$m=…,t=…,p=…$salt$hash). */
   pinVerifier: string;
+  /** The same of his county password, kept at his last online sign-in so that it opens a shift offline. */
+  passwordVerifier?: string;
   onlineSignInAt: string;
   failedAttempts: number;
   /** Set at the last allowed wrong PIN; cleared only by an online sign-in. */
@@ -31,8 +35,8 @@ export interface ClerkCredential {
   lastSignInAt: string | null;
 }
 
-/** What a sign-in screen lists: never the verifier. */
-export type ClerkOnTablet = Omit<ClerkCredential, 'pinVerifier'>;
+/** What a sign-in screen lists: never a verifier. */
+export type ClerkOnTablet = Omit<ClerkCredential, 'pinVerifier' | 'passwordVerifier'> & { hasPassword: boolean };
 
 export type PinFailure = { locked: boolean; attemptsLeft: number };
 
@@ -44,7 +48,14 @@ export interface ClerkCredentialsRepository {
    * After an online sign-in: stores the clerk's public data and his new PIN verifier, and clears
    * failures and any lock. Throws `invalid-pin-verifier` unless the verifier is an Argon2id hash.
    */
-  saveOnlineSignIn(clerk: ClerkPublic, pinVerifier: string): Promise<ClerkOnTablet>;
+  saveOnlineSignIn(clerk: ClerkPublic, pinVerifier: string, passwordVerifier?: string): Promise<ClerkOnTablet>;
+  /**
+   * The password was given (online, with the verifier of it to keep, or offline against the kept one):
+   * the count of wrong PINs and any PIN lock are cleared.
+   */
+  recordPasswordSignIn(username: string, update?: { clerk: ClerkPublic; passwordVerifier: string }): Promise<void>;
+  /** A clerk of a tablet not enrolled: his name and the verifier of the PIN he chose (clearing any lock). */
+  saveLocalClerk(displayName: string, pinVerifier: string): Promise<ClerkOnTablet>;
   /** A wrong PIN: counted; the MAX_PIN_FAILURES-th locks the clerk. */
   recordFailure(username: string): Promise<PinFailure>;
   recordSuccess(username: string): Promise<void>;
@@ -69,13 +80,23 @@ function isCredential(v: unknown): v is ClerkCredential {
 }
 
 function publicOf(c: ClerkCredential): ClerkOnTablet {
-  const { pinVerifier: _verifier, ...rest } = c;
-  return rest;
+  const { pinVerifier: _pin, passwordVerifier, ...rest } = c;
+  return { ...rest, hasPassword: passwordVerifier !== undefined };
 }
 
-export function createClerkCredentialsRepository(db: JiexuDb, options: { now?: () => Date } = {}): ClerkCredentialsRepository {
+function checkVerifier(path: string, verifier: string): void {
+  const problem = pinVerifierProblem(verifier);
+  if (problem) throw new StorageError('invalid-pin-verifier', `${path}: ${problem}`, { problems: [{ path, message: problem }] });
+}
+
+/**
+ * `scope: 'local'` keeps the clerks of a tablet not enrolled apart from county accounts: a county
+ * sync never touches them, and a county sign-in never lists them.
+ */
+export function createClerkCredentialsRepository(db: JiexuDb, options: { now?: () => Date; scope?: 'county' | 'local' } = {}): ClerkCredentialsRepository {
   const now = options.now ?? (() => new Date());
-  const key = clerkCredentialKey;
+  const prefix = options.scope === 'local' ? LOCAL_PREFIX : PREFIX;
+  const key = (username: string) => `${prefix}${username.trim().toLowerCase()}`;
 
   async function get(username: string): Promise<ClerkCredential | undefined> {
     const row = await db.meta.get(key(username));
@@ -84,7 +105,7 @@ export function createClerkCredentialsRepository(db: JiexuDb, options: { now?: (
 
   return {
     async list() {
-      const rows = await db.meta.where('key').startsWith(PREFIX).toArray();
+      const rows = await db.meta.where('key').startsWith(prefix).toArray();
       return rows
         .map((r) => r.value)
         .filter(isCredential)
@@ -94,21 +115,42 @@ export function createClerkCredentialsRepository(db: JiexuDb, options: { now?: (
 
     get,
 
-    async saveOnlineSignIn(clerk, pinVerifier) {
-      const problem = pinVerifierProblem(pinVerifier);
-      if (problem) throw new StorageError('invalid-pin-verifier', `pinVerifier: ${problem}`, { problems: [{ path: 'pinVerifier', message: problem }] });
+    async saveOnlineSignIn(clerk, pinVerifier, passwordVerifier) {
+      checkVerifier('pinVerifier', pinVerifier);
+      if (passwordVerifier !== undefined) checkVerifier('passwordVerifier', passwordVerifier);
       const at = now().toISOString();
       const credential: ClerkCredential = {
         username: clerk.username.trim().toLowerCase(),
         displayName: clerk.displayName,
         townshipCode: clerk.townshipCode,
         pinVerifier,
+        ...(passwordVerifier !== undefined ? { passwordVerifier } : {}),
         onlineSignInAt: at,
         failedAttempts: 0,
         lockedAt: null,
         lastSignInAt: at,
       };
       await db.meta.put({ key: key(clerk.username), value: credential });
+      return publicOf(credential);
+    },
+
+    async recordPasswordSignIn(username, update) {
+      if (update) checkVerifier('passwordVerifier', update.passwordVerifier);
+      await db.transaction('rw', db.meta, async () => {
+        const c = await get(username);
+        if (!c) return;
+        const at = now().toISOString();
+        const online = update ? { displayName: update.clerk.displayName, townshipCode: update.clerk.townshipCode, passwordVerifier: update.passwordVerifier, onlineSignInAt: at } : {};
+        await db.meta.put({ key: key(username), value: { ...c, ...online, failedAttempts: 0, lockedAt: null, lastSignInAt: at } });
+      });
+    },
+
+    async saveLocalClerk(displayName, pinVerifier) {
+      checkVerifier('pinVerifier', pinVerifier);
+      const at = now().toISOString();
+      const name = displayName.normalize('NFKC').trim().replace(/\s+/g, ' ');
+      const credential: ClerkCredential = { username: name, displayName: name, townshipCode: null, pinVerifier, onlineSignInAt: at, failedAttempts: 0, lockedAt: null, lastSignInAt: null };
+      await db.meta.put({ key: key(name), value: credential });
       return publicOf(credential);
     },
 
@@ -126,7 +168,7 @@ export function createClerkCredentialsRepository(db: JiexuDb, options: { now?: (
     async recordSuccess(username) {
       await db.transaction('rw', db.meta, async () => {
         const c = await get(username);
-        // A lock is lifted only by an online sign-in, never by a PIN.
+        // A lock is lifted only by the password (or a new local PIN), never by a PIN.
         if (!c || c.lockedAt !== null) return;
         await db.meta.put({ key: key(username), value: { ...c, failedAttempts: 0, lastSignInAt: now().toISOString() } });
       });

@@ -3,7 +3,7 @@
 
 import type { JiexuDb } from './db';
 import { StorageError } from './errors';
-import { randomDeviceId, uuidv7 } from './ids';
+import { DEVICE_ID_PATTERN, randomDeviceId, uuidv7 } from './ids';
 import type { AuditEvent, DeviceInfo } from './types';
 
 const DEVICE_KEY = 'device';
@@ -14,6 +14,45 @@ const ENROLMENT_KEY = 'device.enrolment';
 export const PULL_CURSOR_KEY = 'sync.cursor';
 
 export const CLERK_NAME_MAX = 50;
+
+const CLERK_TOKEN_PREFIX = 'clerk.token/';
+
+/** Where a clerk's signed token is kept in the meta table (beside his PIN verifier, under his user name). */
+export function clerkTokenKey(username: string): string {
+  return `${CLERK_TOKEN_PREFIX}${username.trim().toLowerCase()}`;
+}
+
+const LOCK_SETTINGS_KEY = 'lock.settings';
+
+/** A device setting: the idle lock and the length of a shift. */
+export interface LockSettings {
+  idleSeconds: number;
+  shiftHours: number;
+}
+
+export const DEFAULT_LOCK_SETTINGS: LockSettings = { idleSeconds: 300, shiftHours: 12 };
+
+// A shorter idle time only locks sooner, so any value down to a second is safe to honour; a longer
+// one than an hour, or a shift beyond a day, would leave a tablet open at an empty window.
+const IDLE_SECONDS = { min: 1, max: 3600 };
+const SHIFT_HOURS = { min: 1, max: 24 };
+
+function within(v: unknown, range: { min: number; max: number }, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(range.max, Math.max(range.min, v)) : fallback;
+}
+
+/** The stored setting, each value within its bounds; the defaults where missing. */
+export function lockSettingsOf(v: unknown): LockSettings {
+  const s = (typeof v === 'object' && v !== null ? v : {}) as Partial<Record<keyof LockSettings, unknown>>;
+  return { idleSeconds: within(s.idleSeconds, IDLE_SECONDS, DEFAULT_LOCK_SETTINGS.idleSeconds), shiftHours: within(s.shiftHours, SHIFT_HOURS, DEFAULT_LOCK_SETTINGS.shiftHours) };
+}
+
+/** The shift as stored: the clerk's name, his county account (null for a clerk of a tablet not enrolled), its start. */
+export interface StoredShift {
+  name: string;
+  account: string | null;
+  since: string;
+}
 
 export type SequenceName = 'caseNumber' | 'outbox';
 
@@ -117,15 +156,27 @@ export interface DeviceRepository {
   setCurrentClerk(name: string, account?: string): Promise<string>;
   /** The county user name of the clerk of the shift, or null (a name picked without signing in). */
   currentClerkAccount(): Promise<string | null>;
+  /** The open shift: its clerk and when it started, or null. */
+  currentShift(): Promise<StoredShift | null>;
+  /** Ends the shift (signed out, or its time ran out): no clerk until the next sign-in. */
+  endShift(): Promise<void>;
+  /** How long the tablet waits before it locks, and how long a shift lasts. */
+  lockSettings(): Promise<LockSettings>;
+  setLockSettings(settings: Partial<LockSettings>): Promise<LockSettings>;
   /** Names used on this tablet before, most recent first, for the shift picker. */
   knownClerks(): Promise<string[]>;
   /** The enrolment, or null while the tablet is not enrolled. */
   enrolment(): Promise<DeviceEnrolment | null>;
   /**
-   * Records a redeemed enrolment code (a revoked tablet enrolled again replaces the old one). The
-   * device id stays: case numbers issued before remain valid. Throws `invalid-enrolment`.
+   * Records a redeemed enrolment code (a revoked tablet enrolled again replaces the old one) and the
+   * device id the server assigned, which numbers the cases made from now on (the server keeps the
+   * numbers made under the earlier id valid for this tablet). Throws `invalid-enrolment`.
    */
-  saveEnrolment(input: { serverUrl: string; credential: string; township: { code: string; name: string }; enrolledAt?: string }): Promise<DeviceEnrolment>;
+  saveEnrolment(input: { serverUrl: string; credential: string; deviceId: string; township: { code: string; name: string }; enrolledAt?: string }): Promise<DeviceEnrolment>;
+  /** Keeps the token the county signed at a clerk's online sign-in on this tablet: sent with his changes. */
+  saveClerkToken(username: string, token: { token: string; expiresAt: string }): Promise<void>;
+  /** The clerks' tokens by user name. */
+  clerkTokens(): Promise<Map<string, string>>;
   /** The server refused this device as revoked: it stops syncing; its unsynced cases stay. */
   markRevoked(): Promise<DeviceEnrolment | null>;
 }
@@ -145,6 +196,28 @@ export function createDeviceRepository(db: JiexuDb, options: { now?: () => Date 
       const row = await db.meta.get(CURRENT_CLERK_KEY);
       const v = row?.value as { account?: unknown } | undefined;
       return typeof v?.account === 'string' ? v.account : null;
+    },
+
+    async currentShift() {
+      const v = (await db.meta.get(CURRENT_CLERK_KEY))?.value as { name?: unknown; since?: unknown; account?: unknown } | undefined;
+      if (typeof v?.name !== 'string' || typeof v.since !== 'string' || Number.isNaN(Date.parse(v.since))) return null;
+      return { name: v.name, since: v.since, account: typeof v.account === 'string' ? v.account : null };
+    },
+
+    async endShift() {
+      await db.meta.delete(CURRENT_CLERK_KEY);
+    },
+
+    async lockSettings() {
+      return lockSettingsOf((await db.meta.get(LOCK_SETTINGS_KEY))?.value);
+    },
+
+    async setLockSettings(settings) {
+      return db.transaction('rw', db.meta, async () => {
+        const next = lockSettingsOf({ ...lockSettingsOf((await db.meta.get(LOCK_SETTINGS_KEY))?.value), ...settings });
+        await db.meta.put({ key: LOCK_SETTINGS_KEY, value: next });
+        return next;
+      });
     },
 
     async setCurrentClerk(name, account) {
@@ -188,6 +261,7 @@ export function createDeviceRepository(db: JiexuDb, options: { now?: () => Date 
       const urlProblem = serverUrlProblem(input.serverUrl);
       if (urlProblem) problems.push({ path: 'serverUrl', message: urlProblem });
       if (typeof input.credential !== 'string' || input.credential.length < 20) problems.push({ path: 'credential', message: 'expected the credential the server issued' });
+      if (!DEVICE_ID_PATTERN.test(input.deviceId ?? '')) problems.push({ path: 'deviceId', message: 'expected the device id the server assigned' });
       if (!/^\d{9}$/.test(input.township?.code ?? '')) problems.push({ path: 'township.code', message: 'expected a 9-digit township code' });
       if (problems.length > 0) throw new StorageError('invalid-enrolment', `enrolment: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { problems });
       const enrolment: DeviceEnrolment = {
@@ -198,13 +272,28 @@ export function createDeviceRepository(db: JiexuDb, options: { now?: () => Date 
         revokedAt: null,
       };
       await db.transaction('rw', db.meta, async () => {
-        await deviceIn(db, now);
+        const device = await deviceIn(db, now);
+        if (device.deviceId !== input.deviceId) await db.meta.put({ key: DEVICE_KEY, value: { ...device, deviceId: input.deviceId } });
         const before = await db.meta.get(ENROLMENT_KEY);
         // The cursor belongs to the township's change feed: another township starts from the beginning.
         if (!isEnrolment(before?.value) || before.value.township.code !== enrolment.township.code) await db.meta.delete(PULL_CURSOR_KEY);
         await db.meta.put({ key: ENROLMENT_KEY, value: enrolment });
       });
       return enrolment;
+    },
+
+    async saveClerkToken(username, token) {
+      await db.meta.put({ key: clerkTokenKey(username), value: { token: token.token, expiresAt: token.expiresAt } });
+    },
+
+    async clerkTokens() {
+      const rows = await db.meta.where('key').startsWith(CLERK_TOKEN_PREFIX).toArray();
+      const out = new Map<string, string>();
+      for (const r of rows) {
+        const v = r.value as { token?: unknown } | undefined;
+        if (typeof v?.token === 'string') out.set(r.key.slice(CLERK_TOKEN_PREFIX.length), v.token);
+      }
+      return out;
     },
 
     async markRevoked() {

@@ -17,7 +17,18 @@ export {
   COUNTY_ACTOR,
 } from './cases-repository';
 export { createDraftsRepository, type DraftsRepository } from './drafts-repository';
-export { createDeviceRepository, CLERK_NAME_MAX, serverUrlProblem, normaliseServerUrl, type DeviceRepository, type DeviceEnrolment } from './device-repository';
+export {
+  createDeviceRepository,
+  CLERK_NAME_MAX,
+  DEFAULT_LOCK_SETTINGS,
+  lockSettingsOf,
+  serverUrlProblem,
+  normaliseServerUrl,
+  type DeviceRepository,
+  type DeviceEnrolment,
+  type LockSettings,
+  type StoredShift,
+} from './device-repository';
 export {
   createClerkCredentialsRepository,
   MAX_PIN_FAILURES,

@@ -14,7 +14,7 @@ import { clerkCredentialKey } from './clerk-credentials-repository';
 import { countyListVersion } from '../shared/county-list';
 import type { CaseUpdateOutcome, CasesRepository } from './cases-repository';
 import type { JiexuDb } from './db';
-import { PULL_CURSOR_KEY } from './device-repository';
+import { clerkTokenKey, PULL_CURSOR_KEY } from './device-repository';
 import type { ReferenceRepository } from './reference-repository';
 
 const CLERKS_KEY = 'sync.clerks';
@@ -112,7 +112,7 @@ export function createSyncRepository(db: JiexuDb, deps: { cases: CasesRepository
       await db.transaction('rw', db.meta, async () => {
         await db.meta.put({ key: CLERKS_KEY, value: mergeClerks(await clerks(), page.clerks) });
         // A clerk the county disabled signs in here no more: his PIN goes with the page that says so.
-        const disabled = page.clerks.filter((c) => !c.active).map((c) => clerkCredentialKey(c.username));
+        const disabled = page.clerks.filter((c) => !c.active).flatMap((c) => [clerkCredentialKey(c.username), clerkTokenKey(c.username)]);
         if (disabled.length > 0) await db.meta.bulkDelete(disabled);
         const s = await status();
         const unreadable = refused.some((r) => r.reason === 'unreadable') || countyList === 'update-app';

@@ -52,7 +52,7 @@ export interface CaseSummary {
  * `sync.adopt`: the tablet took the county's version of a case (nothing of its own was unsent);
  * `sync.conflict`: the county and the tablet both changed it, both versions kept for the county to decide.
  */
-export type AuditAction = 'case.create' | 'case.update' | 'case.withdraw' | 'shift.start' | 'sync.adopt' | 'sync.conflict';
+export type AuditAction = 'case.create' | 'case.update' | 'case.withdraw' | 'shift.start' | 'sync.adopt' | 'sync.conflict' | 'sync.refused';
 
 /** One changed field: `facts.service.discharge`, `registration.name`, `status`, `determination.inScope` … */
 export interface FieldChange {
@@ -79,6 +79,8 @@ export interface AuditEvent {
   changes: FieldChange[];
   /** Why (a withdrawal's reason). */
   reason: string | null;
+  /** When the county acknowledged it into its audit chain; absent until then. */
+  sentAt?: string;
 }
 
 export type MutationKind = 'case.create' | 'case.update' | 'case.withdraw';
@@ -125,7 +127,7 @@ export interface DraftRecord<T = unknown> {
 }
 
 export interface DeviceInfo {
-  /** Short random id made at first run (Crockford base32); kept when the tablet is enrolled later. */
+  /** Short random id made at first run (Crockford base32); replaced at enrolment by the one the server assigns. */
   deviceId: string;
   createdAt: string;
 }

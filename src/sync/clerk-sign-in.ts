@@ -1,11 +1,16 @@
 // A clerk's online sign-in on an enrolled tablet (POST /api/sync/clerk-sign-in): the county checks
 // his password and that he belongs to the tablet's township. Once signed in here he sets a PIN for
-// offline sign-in (features/signin).
+// offline sign-in (features/signin). The county also signs a token for him on this tablet, which the
+// tablet keeps (DeviceRepository.saveClerkToken) and sends with each change he makes.
 
+import { z } from '../domain/zod';
 import { clerkPublicSchema, parseSyncError, type ClerkPublic } from '../shared/sync-protocol';
 
+const clerkTokenSchema = z.object({ token: z.string().check(z.minLength(1), z.maxLength(1000)), expiresAt: z.string() });
+
 export type ClerkSignInOutcome =
-  | { ok: true; clerk: ClerkPublic }
+  /** clerkToken: null from a server of protocol 1. */
+  | { ok: true; clerk: ClerkPublic; clerkToken: { token: string; expiresAt: string } | null }
   /** `wrong-credentials`, `too-many-attempts` (with retryAfterSeconds), `account-disabled`, `forbidden`, `device-revoked`, `unauthenticated`, `network`, `garbled-response`. */
   | { ok: false; code: string; message: string; retryAfterSeconds?: number };
 
@@ -40,7 +45,8 @@ export async function signInOnline(
   }
   if (status >= 200 && status < 300) {
     const clerk = clerkPublicSchema.safeParse((body as { clerk?: unknown } | null)?.clerk);
-    return clerk.success ? { ok: true, clerk: clerk.data } : { ok: false, code: 'garbled-response', message: 'not a clerk' };
+    const token = clerkTokenSchema.safeParse((body as { clerkToken?: unknown } | null)?.clerkToken);
+    return clerk.success ? { ok: true, clerk: clerk.data, clerkToken: token.success ? token.data : null } : { ok: false, code: 'garbled-response', message: 'not a clerk' };
   }
   const error = parseSyncError(body);
   if (!error) return { ok: false, code: 'network', message: `status ${status}` };

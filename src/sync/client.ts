@@ -8,6 +8,7 @@ import {
   FATAL_SYNC_CODES,
   PROTOCOL_VERSION,
   UPDATE_REQUIRED_CODES,
+  enrolmentProofText,
   parseEnrolResponse,
   parsePullResponse,
   parsePushResponse,
@@ -17,7 +18,8 @@ import {
   type PullResponse,
 } from '../shared/sync-protocol';
 import type { Compressor } from './compression';
-import type { OutboxSource } from './outbox';
+import type { DeviceKey } from '../storage/device-key';
+import type { AuditOutbox, OutboxSource } from './outbox';
 import { toWireMutation } from './outbox';
 
 export interface SyncClientConfig {
@@ -35,7 +37,14 @@ export interface SyncClientConfig {
   timeoutMs: number;
   /** Mutations per push. */
   batchSize: number;
+  /** The clerks' signed tokens by county user name: each mutation carries its clerk's. */
+  clerkTokens?: ReadonlyMap<string, string>;
+  /** The tablet's audit entries, sent with the pushes (up to AUDIT_PER_PUSH each). */
+  audit?: AuditOutbox;
 }
+
+/** Audit entries per push: a few per case change, so a full batch of changes takes its entries along. */
+export const AUDIT_PER_PUSH = 300;
 
 export interface Refusal {
   kind: 'refused';
@@ -58,7 +67,7 @@ export interface Retry {
 
 export type PushOutcome =
   | { kind: 'nothing-to-push' }
-  | { kind: 'pushed'; sent: number; ackedThroughSeq: number; results: MutationResult[]; clockSkewMs?: number; serverTime: string }
+  | { kind: 'pushed'; sent: number; ackedThroughSeq: number; results: MutationResult[]; auditSent: number; clockSkewMs?: number; serverTime: string }
   | Retry
   | Refusal;
 
@@ -122,6 +131,7 @@ async function send(config: SyncClientConfig, path: string, payload: unknown, au
 export async function pushOnce(config: SyncClientConfig, outbox: OutboxSource): Promise<PushOutcome> {
   const pending = await outbox.pending(config.batchSize);
   if (pending.length === 0) return { kind: 'nothing-to-push' };
+  const audit = config.audit ? await config.audit.unsent(AUDIT_PER_PUSH) : [];
   const sent = await send(
     config,
     '/api/sync/push',
@@ -131,7 +141,8 @@ export async function pushOnce(config: SyncClientConfig, outbox: OutboxSource): 
       schemaVersion: CASE_SCHEMA_VERSION,
       deviceId: config.deviceId,
       clientTime: config.now().toISOString(),
-      batch: pending.map(toWireMutation),
+      batch: pending.map((m) => toWireMutation(m, config.clerkTokens)),
+      ...(audit.length > 0 ? { auditEntries: audit } : {}),
     },
     true,
   );
@@ -142,9 +153,14 @@ export async function pushOnce(config: SyncClientConfig, outbox: OutboxSource): 
   // An acknowledgement that does not cover what was sent is not trusted with the outbox.
   if (r.ackedThroughSeq < pending.at(-1)!.seq) return { kind: 'retry', reason: `acknowledgement ${r.ackedThroughSeq} does not cover seq ${pending.at(-1)!.seq}` };
   await outbox.acknowledge(r.ackedThroughSeq);
+  // Only what was sent and acknowledged: an id the server names that this push did not carry is ignored.
+  const sentIds = new Set(audit.map((e) => e.id));
+  const auditAcknowledged = (r.auditAcknowledged ?? []).filter((id) => sentIds.has(id));
+  if (config.audit) await config.audit.markSent(auditAcknowledged);
   return {
     kind: 'pushed',
     sent: pending.length,
+    auditSent: auditAcknowledged.length,
     ackedThroughSeq: r.ackedThroughSeq,
     results: r.results,
     serverTime: r.serverTime,
@@ -183,17 +199,31 @@ export async function pullAll(config: SyncClientConfig, target: PullTarget, maxP
   }
 }
 
-/** Redeems an enrolment code: the credential to keep on the device, or why not. */
+/**
+ * Redeems an enrolment code with the tablet's key: the device id and credential to keep, or why not.
+ * Safe to repeat after a lost answer: the same code and key get the same device id again.
+ */
 export async function enrol(
-  config: Pick<SyncClientConfig, 'baseUrl' | 'appVersion' | 'fetch' | 'timeoutMs'>,
-  deviceId: string,
+  config: Pick<SyncClientConfig, 'baseUrl' | 'appVersion' | 'fetch' | 'timeoutMs' | 'now'>,
+  tablet: { localDeviceId: string; key: DeviceKey },
   code: string,
 ): Promise<{ kind: 'enrolled'; enrolment: EnrolResponse } | Retry | Refusal> {
-  const full: SyncClientConfig = { ...config, deviceId, credential: '', now: () => new Date(0), compress: null, batchSize: 0 };
-  const sent = await send(full, '/api/enrol', { protocol: PROTOCOL_VERSION, appVersion: config.appVersion, code, deviceId }, false);
+  const full: SyncClientConfig = { ...config, deviceId: tablet.localDeviceId, credential: '', compress: null, batchSize: 0 };
+  const clientTime = config.now().toISOString();
+  // Signed as the server reads it (trimmed).
+  const typed = code.trim();
+  const signature = await tablet.key.sign(new TextEncoder().encode(enrolmentProofText(typed, tablet.key.publicKey, clientTime)));
+  const request = { protocol: PROTOCOL_VERSION, appVersion: config.appVersion, code: typed, localDeviceId: tablet.localDeviceId, publicKey: tablet.key.publicKey, clientTime, signature: base64url(signature) };
+  const sent = await send(full, '/api/enrol', request, false);
   if (sent.kind === 'retry') return sent;
   if (sent.kind === 'refused') return sent;
   const r = parseEnrolResponse(sent.body);
   if (!r.ok) return { kind: 'retry', reason: 'garbled response' };
   return { kind: 'enrolled', enrolment: r.value };
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -2,7 +2,7 @@
 // cases-repository.ts fills in the same transaction as the case itself.
 
 import type { JiexuDb } from '../storage/db';
-import type { OutboxSource } from './outbox';
+import type { AuditOutbox, OutboxSource } from './outbox';
 
 export function createDexieOutbox(db: JiexuDb): OutboxSource {
   return {
@@ -11,5 +11,29 @@ export function createDexieOutbox(db: JiexuDb): OutboxSource {
       await db.transaction('rw', db.outbox, () => db.outbox.where(':id').belowOrEqual(throughSeq).delete());
     },
     count: () => db.outbox.count(),
+  };
+}
+
+/**
+ * The audit entries over the tablet's `audit` table. Acknowledged entries are marked, not deleted
+ * (purging what the county holds is a later step, which will also keep this scan short).
+ */
+export function createDexieAuditOutbox(db: JiexuDb, now: () => Date = () => new Date()): AuditOutbox {
+  return {
+    async unsent(limit) {
+      const rows = await db.audit
+        .orderBy(':id')
+        .filter((e) => e.sentAt === undefined)
+        .limit(limit)
+        .toArray();
+      return rows.map(({ id, at, actor, action, caseId, caseNumber, revision, changes, reason }) => ({ id, at, actor, action, caseId, caseNumber, revision, changes, reason }));
+    },
+    async markSent(ids) {
+      if (ids.length === 0) return;
+      const at = now().toISOString();
+      await db.transaction('rw', db.audit, async () => {
+        for (const id of ids) await db.audit.update(id, { sentAt: at });
+      });
+    },
   };
 }

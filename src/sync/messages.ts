@@ -1,6 +1,6 @@
 // Chinese for the sync codes the clerk may see: the one place they are put into words.
 
-import { UPDATE_REQUIRED_CODES } from '../shared/sync-protocol';
+import { UPDATE_REQUIRED_CODES, type CaseRefusal } from '../shared/sync-protocol';
 
 export const UPDATE_APP_ZH = '请更新应用：本应用与县局服务器的版本不一致，已暂停同步；未同步的记录仍保存在本机，更新后会继续同步。';
 export const DEVICE_REVOKED_ZH = '本设备已被县局停用，未同步的记录仍保存在本机。请联系县局重新注册本设备。';
@@ -44,6 +44,10 @@ export function syncErrorZh(code: string, details: { retryAfterSeconds?: number 
       return '该注册码已被使用（每个注册码只能注册一台设备），请向县局索取新的注册码。';
     case 'device-already-enrolled':
       return '本设备已注册。如需改注册到其他乡镇，请先由县局停用本设备。';
+    case 'enrolment-proof-invalid':
+      return '注册请求未能通过本机密钥校验，请重新打开应用后再试；如仍不行，请联系县局技术人员。';
+    case 'enrolment-clock-wrong':
+      return '本机日期或时间与县局服务器相差一天以上，无法注册：请校准本机日期和时间后重新注册。';
     case 'wrong-credentials':
       return '用户名或密码不正确。';
     case 'account-disabled':
@@ -64,4 +68,16 @@ export function syncErrorZh(code: string, details: { retryAfterSeconds?: number 
 export function clockSkewZh(skewMs: number): string {
   const minutes = Math.round(Math.abs(skewMs) / 60_000);
   return `本机时间比县局服务器${skewMs > 0 ? '快' : '慢'}约${minutes}分钟，请校准本机日期和时间（登记时间以服务器接收时间为准）。`;
+}
+
+/** Why the county refused one case (its case number); the case stays on this tablet, unsent. */
+export function caseRefusalZh(refusal: CaseRefusal): string {
+  switch (refusal) {
+    case 'case-number-other-device':
+      return '县局拒收：案件编号中的设备号不属于本机，案件仍保存在本机，请联系县局处理。';
+    case 'case-number-other-county':
+      return '县局拒收：案件编号中的旗县代码与本案安置地旗县不符，案件仍保存在本机，请联系县局处理。';
+    case 'case-number-taken':
+      return '县局拒收：该案件编号已被另一案件使用，案件仍保存在本机，请联系县局处理。';
+  }
 }

@@ -11,7 +11,8 @@ import type { CasesRepository, DeviceEnrolment, DeviceRepository, JiexuDb, SyncR
 import { normaliseServerUrl, serverUrlProblem } from '../storage/device-repository';
 import { enrol, type SyncClientConfig } from './client';
 import { browserGzip, type Compressor } from './compression';
-import { createDexieOutbox } from './dexie-outbox';
+import { createDexieAuditOutbox, createDexieOutbox } from './dexie-outbox';
+import { deviceKey } from '../storage/device-key';
 import { createSyncScheduler, syncNow, type SyncReport, type SchedulerTimers } from './loop';
 import type { BackoffPolicy } from './backoff';
 
@@ -114,6 +115,7 @@ export function createTabletSync(deps: TabletSyncDeps): TabletSync {
   const now = deps.now ?? (() => new Date());
   const network = deps.network ?? browserNetwork();
   const outbox = createDexieOutbox(deps.db);
+  const auditOutbox = createDexieAuditOutbox(deps.db, now);
   const listeners = new Set<() => void>();
   let state: TabletSyncState = {
     loaded: false,
@@ -169,6 +171,8 @@ export function createTabletSync(deps: TabletSyncDeps): TabletSync {
       compress: deps.compress === undefined ? browserGzip() : deps.compress,
       timeoutMs: deps.timeoutMs ?? SYNC_TIMEOUT_MS,
       batchSize: deps.batchSize ?? SYNC_BATCH_SIZE,
+      clerkTokens: await deps.device.clerkTokens(),
+      audit: auditOutbox,
     };
     const startedAt = now().toISOString();
     let sawUpdateApp = false;
@@ -268,16 +272,18 @@ export function createTabletSync(deps: TabletSyncDeps): TabletSync {
       const device = await deps.device.getOrCreateDevice();
       const problem = serverUrlProblem(serverUrl);
       if (problem) return { ok: false, code: 'invalid-server-url', message: `serverUrl: ${problem}` };
+      // The key the code is bound to: the same key asks again if this answer is lost on the way.
+      const key = await deviceKey(deps.db, now);
       const outcome = await enrol(
-        { baseUrl: normaliseServerUrl(serverUrl), appVersion: deps.appVersion, fetch: deps.fetch ?? ((input, init) => globalThis.fetch(input, init)), timeoutMs: deps.timeoutMs ?? SYNC_TIMEOUT_MS },
-        device.deviceId,
+        { baseUrl: normaliseServerUrl(serverUrl), appVersion: deps.appVersion, fetch: deps.fetch ?? ((input, init) => globalThis.fetch(input, init)), timeoutMs: deps.timeoutMs ?? SYNC_TIMEOUT_MS, now },
+        { localDeviceId: device.deviceId, key },
         code.trim(),
       );
       if (outcome.kind === 'retry') return { ok: false, code: 'network', message: outcome.reason };
       if (outcome.kind === 'refused') {
         return { ok: false, code: outcome.code, message: outcome.message, ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}) };
       }
-      const enrolment = await deps.device.saveEnrolment({ serverUrl, credential: outcome.enrolment.credential, township: outcome.enrolment.township });
+      const enrolment = await deps.device.saveEnrolment({ serverUrl, credential: outcome.enrolment.credential, deviceId: outcome.enrolment.deviceId, township: outcome.enrolment.township });
       // A new enrolment is a fresh start: an old refusal no longer applies.
       const status = await deps.sync.recordStatus({ lastErrorCode: null, lastErrorMessage: null, updateRequired: false });
       set({ enrolment, revoked: false, ...fromStatus(status) });

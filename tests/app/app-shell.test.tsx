@@ -22,12 +22,13 @@ function setOnline(online: boolean) {
 }
 
 describe('the app shell', () => {
-  it('shows the title, the app version and the intake as its first screen', async () => {
+  it('shows the title, the app version and, the page starting locked, the sign-in as its first screen', async () => {
     render(<App updater={updater()} />);
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('退役士兵社保接续 · 窗口受理');
     expect(screen.getByTestId('app-version').textContent).toBe('9.8.7+test123');
     expect(screen.getByRole('main').id).toBe('main');
-    expect(await screen.findByRole('heading', { name: '受理登记' })).toBeTruthy();
+    expect(await screen.findByTestId('lock-screen', undefined, { timeout: 10_000 })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: '受理登记' })).toBeNull();
   });
 
   it('shows 在线 or 离线 as the browser reports, following online and offline events', () => {

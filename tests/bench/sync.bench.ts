@@ -100,7 +100,7 @@ const CLERKS = [
 /** The clerks' county accounts, so that the server verifies each case's account as at a county. */
 async function createClerks(app: FastifyInstance): Promise<void> {
   for (const c of CLERKS) {
-    await createAccount(app.county, { username: c.account, displayName: c.name, password: 'bench clerk password', role: 'clerk', townshipCode: TOWNSHIP.code });
+    await createAccount(app.county, { username: c.account, displayName: c.name, password: 'bench clerk password', role: 'window-clerk', townshipCode: TOWNSHIP.code });
   }
 }
 

@@ -52,6 +52,7 @@ describe.skipIf(!chromiumAvailable)('intake at the window, offline', () => {
       // Still offline: the reload comes from the service worker, the case from IndexedDB.
       const reloaded = await page.reload();
       expect(reloaded?.fromServiceWorker()).toBe(true);
+      await waitForIntakeForm(page);
       await expect(page.getByTestId('case-number').innerText()).resolves.toBe(caseNumber);
       await expect(page.locator(fieldSelector('registration.name')).inputValue()).resolves.toBe('张三');
       await page.getByTestId('figure-unitAmount').getByText('33550.20元').waitFor();
@@ -79,6 +80,8 @@ describe.skipIf(!chromiumAvailable)('intake at the window, offline', () => {
 
       const again = await context.newPage();
       await again.goto(`${harness.server.url}/#/intake`);
+      // The new page starts locked; the same clerk gets his draft back.
+      await waitForIntakeForm(again);
       await again.getByTestId('draft-restored').waitFor();
       await expect(again.locator(fieldSelector('facts.person.idNumber')).inputValue()).resolves.toBe(example01.person.idNumber);
       await expect(again.locator(fieldSelector('registration.name')).inputValue()).resolves.toBe('李四');

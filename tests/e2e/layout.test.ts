@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../support/server-process';
 import { APP_TITLE, chromiumAvailable, useServerAndBrowser } from './harness';
-import { exampleFacts, fillIntake, pickClerk, waitForIntakeForm } from './support/intake';
+import { exampleFacts, fillIntake, pickClerk, unlockFor, waitForIntakeForm } from './support/intake';
 import { numberedLists } from './support/layout';
 
 const SCREENSHOTS = join(PROJECT_ROOT, 'tests', '.results', 'screenshots');
@@ -20,6 +20,7 @@ describe.skipIf(!chromiumAvailable)('the layout on tablet screens', () => {
       const page = await context.newPage();
       await page.goto(`${harness.server.url}#/cases`);
       await page.getByRole('heading', { level: 1, name: APP_TITLE }).waitFor();
+      await unlockFor(page, 'button:has-text("检查本机存储")');
       // With the storage report open too: the longest text of the case list screen.
       await page.getByRole('button', { name: '检查本机存储' }).click();
       await page.getByTestId('storage-report').getByText(/已用/).waitFor();
@@ -43,6 +44,7 @@ describe.skipIf(!chromiumAvailable)('the layout on tablet screens', () => {
     try {
       const page = await context.newPage();
       await page.goto(`${harness.server.url}#/intake`);
+      await waitForIntakeForm(page);
       await page.getByRole('heading', { name: '受理登记' }).waitFor();
       const { scale, parts } = await page.evaluate(() => {
         const probe = document.createElement('span');

@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from '../support/server-process';
 import { warnChromiumMissing } from '../support/chromium';
 import { APP_TITLE, chromiumAvailable, useServerAndBrowser } from './harness';
 import { numberedLists } from './support/layout';
-import { exampleFacts, openAppThenGoOffline, pickClerk, registerCase, testRegistration, waitForIntakeForm } from './support/intake';
+import { exampleFacts, openAppThenGoOffline, pickClerk, registerCase, testRegistration, unlockFor, waitForIntakeForm } from './support/intake';
 
 const RESULTS = join(PROJECT_ROOT, 'tests', '.results');
 const SCREENSHOTS = join(RESULTS, 'screenshots');
@@ -151,6 +151,7 @@ describe.skipIf(!chromiumAvailable || !printTools.available)('printing, offline'
       await page.goto(`${harness.server.url}/#/cases`);
       const reloaded = await page.reload();
       expect(reloaded?.fromServiceWorker()).toBe(true);
+      await unlockFor(page, '[data-testid="case-row"]');
       const row = page.getByTestId('case-row').filter({ hasText: caseNumber });
       await row.waitFor();
       await expect(row.innerText()).resolves.toContain(name);

@@ -54,7 +54,7 @@ describe.skipIf(!chromiumAvailable)('day-end sync between two tablets and the co
 
     beforeAll(() => {
       // The first admin comes from the command line, on the server's own database.
-      const r = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/admin.ts', 'create-admin', '--username', ADMIN.username], {
+      const r = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/admin.ts', 'create-admin', '--username', ADMIN.username, '--area', 'region:150000'], {
         cwd: PROJECT_ROOT,
         env: { ...process.env, DATA_DIR: harness.server.dataDir, JIEXU_ADMIN_PASSWORD: ADMIN.password, DATABASE_URL: harness.databaseUrl },
         encoding: 'utf8',
@@ -74,12 +74,13 @@ describe.skipIf(!chromiumAvailable)('day-end sync between two tablets and the co
       const page = await context.newPage();
       await page.goto(`${harness.server.url}/#/sync`);
       await waitForOfflineReady(page);
+      // A fresh tablet starts locked: it is enrolled from the lock screen.
+      await page.getByTestId('lock-screen').getByText('注册本设备到县局').click();
       const form = page.getByTestId('enrol-form');
       // The server address defaults to the one the app came from.
       expect(await form.getByLabel('县局服务器地址').inputValue()).toBe(harness.server.url);
       await form.getByLabel('注册码').fill(code);
       await form.getByRole('button', { name: '注册本设备' }).click();
-      await page.getByTestId('sync-township').waitFor();
 
       // The clerk signs in online once on this tablet and sets his PIN.
       const signin = page.getByTestId('signin');
@@ -99,6 +100,7 @@ describe.skipIf(!chromiumAvailable)('day-end sync between two tablets and the co
       await signin.getByLabel('再输入一次').fill(clerk.pin);
       await signin.getByRole('button', { name: '设置 PIN 并登录' }).click();
       await page.getByTestId('current-clerk').getByText(clerk.displayName, { exact: true }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('sync-township').waitFor();
       return page;
     }
 
@@ -128,7 +130,7 @@ describe.skipIf(!chromiumAvailable)('day-end sync between two tablets and the co
       expect(login.status).toBe(200);
       cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
       for (const t of Object.values(TOWNSHIPS)) await admin('POST', '/townships', t);
-      for (const c of Object.values(CLERKS)) await admin('POST', '/accounts', { username: c.username, displayName: c.displayName, password: c.password, role: 'clerk', townshipCode: c.townshipCode });
+      for (const c of Object.values(CLERKS)) await admin('POST', '/accounts', { username: c.username, displayName: c.displayName, password: c.password, role: 'window-clerk', townshipCode: c.townshipCode });
 
       const ctxA = await harness.browser.newContext({ serviceWorkers: 'allow' });
       const ctxB = await harness.browser.newContext({ serviceWorkers: 'allow' });
@@ -144,14 +146,13 @@ describe.skipIf(!chromiumAvailable)('day-end sync between two tablets and the co
         await ctxB.setOffline(true);
         await a.getByTestId('network-state').getByText('离线').waitFor();
 
-        // Offline sign-in: the clerk changes shift and comes back with his PIN.
-        await a.getByRole('button', { name: '换班' }).click();
-        await a.getByTestId('signin').getByRole('button', { name: CLERKS.a.displayName }).click();
+        // Offline, within his shift: the clerk locks the tablet and comes back with his PIN.
+        await a.getByTestId('lock-now').click();
         await a.getByLabel('PIN（6位数字）').fill('000001');
-        await a.getByRole('button', { name: '登录' }).click();
+        await a.getByRole('button', { name: '登录', exact: true }).click();
         await a.getByText('PIN 不正确，还可再试4次。').waitFor();
         await a.getByLabel('PIN（6位数字）').fill(CLERKS.a.pin);
-        await a.getByRole('button', { name: '登录' }).click();
+        await a.getByRole('button', { name: '登录', exact: true }).click();
         await a.getByTestId('current-clerk').getByText(CLERKS.a.displayName, { exact: true }).waitFor();
 
         await goToIntake(a);

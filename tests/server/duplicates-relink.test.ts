@@ -139,6 +139,8 @@ describeOnEachDatabase('re-linking duplicates', (kind) => {
     const b = t2.create(2);
     expect((await push(t2)).results[0]!.possibleDuplicate).toBe(false);
 
+    // Each tablet has pulled before the county decides: what it pulls next is what changed since.
+    const cursors = { t1: (await pullAll(t1)).cursor, t2: (await pullAll(t2)).cursor, t3: (await pullAll(t3)).cursor };
     const d = await detail(a.id);
     const resolved = await resolve(a.id, d.versions.find((v) => v.conflicting)!.id);
     expect(resolved.idNumber).toBe(idNumberFor(2));
@@ -148,11 +150,11 @@ describeOnEachDatabase('re-linking duplicates', (kind) => {
     expect((await detail(b.id)).flags.possibleDuplicate).toBe(true);
     expect((await detail(c.id)).flags.possibleDuplicate).toBe(false);
 
-    const toB = (await pullAll(t2)).caseUpdates.find((u) => u.caseId === b.id);
+    const toB = (await pullFrom(t2, cursors.t2)).caseUpdates.find((u) => u.caseId === b.id);
     expect(toB).toMatchObject({ possibleDuplicate: true, serverRevision: 1 });
-    const toC = (await pullAll(t3)).caseUpdates.find((u) => u.caseId === c.id);
+    const toC = (await pullFrom(t3, cursors.t3)).caseUpdates.find((u) => u.caseId === c.id);
     expect(toC).toMatchObject({ possibleDuplicate: false, serverRevision: 1 });
-    const toA = (await pullAll(t1)).caseUpdates.find((u) => u.caseId === a.id);
+    const toA = (await pullFrom(t1, cursors.t1)).caseUpdates.find((u) => u.caseId === a.id);
     expect(toA).toMatchObject({ possibleDuplicate: true, conflict: false });
   });
 

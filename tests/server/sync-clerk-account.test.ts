@@ -17,7 +17,7 @@ type CaseDetail = {
 const device: Principal & { kind: 'device' } = { kind: 'device', deviceId: 'K7Q2MX3B', townshipCode: TOWNSHIP.code, revokedAt: null };
 
 describe('the policy’s check of a pushed case’s clerk account', () => {
-  const clerk = { role: 'clerk' as const, townshipCode: TOWNSHIP.code, active: true };
+  const clerk = { role: 'window-clerk' as const, townshipCode: TOWNSHIP.code, active: true };
   it.each([
     ['a live clerk of the device’s township is verified', clerk, null],
     ['an account the county does not have is unknown', null, 'unknown-account'],
@@ -37,9 +37,9 @@ describeOnEachDatabase('the clerk account of pushed cases', (kind) => {
   let credential: string;
   beforeEach(async () => {
     ({ s, tablet, credential } = await startSyncServerWithTablet(kind, 'clerk-account'));
-    await createAccount(s.app.county, { username: 'wangfang', displayName: '王芳', password: 'a long enough password', role: 'clerk', townshipCode: TOWNSHIP.code });
-    await createAccount(s.app.county, { username: 'lisi', displayName: '李四', password: 'a long enough password', role: 'clerk', townshipCode: TOWNSHIP.code });
-    await createAccount(s.app.county, { username: 'zhaoliu', displayName: '赵六', password: 'a long enough password', role: 'clerk', townshipCode: OTHER_TOWNSHIP.code });
+    await createAccount(s.app.county, { username: 'wangfang', displayName: '王芳', password: 'a long enough password', role: 'window-clerk', townshipCode: TOWNSHIP.code });
+    await createAccount(s.app.county, { username: 'lisi', displayName: '李四', password: 'a long enough password', role: 'window-clerk', townshipCode: TOWNSHIP.code });
+    await createAccount(s.app.county, { username: 'zhaoliu', displayName: '赵六', password: 'a long enough password', role: 'window-clerk', townshipCode: OTHER_TOWNSHIP.code });
   });
   afterEach(async () => {
     await s.close();
@@ -54,7 +54,11 @@ describeOnEachDatabase('the clerk account of pushed cases', (kind) => {
     return r;
   };
 
+  const signIn = (username: string) => s.county.signIn(tablet, credential, username, 'a long enough password');
+
   it('a case registered by a signed-in clerk of the township records his account on the case and its version, unflagged', async () => {
+    await signIn('wangfang');
+    await signIn('lisi');
     const c = tablet.create(1, '王芳', 'wangfang');
     expect(tablet.pushBody().batch).toEqual([expect.objectContaining({ clerk: '王芳', account: 'wangfang' })]);
     await push();
@@ -80,6 +84,7 @@ describeOnEachDatabase('the clerk account of pushed cases', (kind) => {
     const disabled = tablet.create(2, '李四', 'lisi');
     const elsewhere = tablet.create(3, '赵六', 'zhaoliu');
     const admin = tablet.create(4, '管理员', 'county-admin');
+    await signIn('wangfang');
     const fine = tablet.create(5, '王芳', 'wangfang');
     const r = await push();
     expect(r.results.map((x) => x.outcome)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
@@ -104,6 +109,7 @@ describeOnEachDatabase('the clerk account of pushed cases', (kind) => {
   });
 
   it('a later change by an unverified account flags a case registered by a verified one, also when it conflicts', async () => {
+    await signIn('wangfang');
     const c = tablet.create(1, '王芳', 'wangfang');
     await push();
     expect((await s.admin('POST', `/api/admin/cases/${c.id}/correction-request`, { message: '请补充材料' })).statusCode).toBe(200);
@@ -115,21 +121,59 @@ describeOnEachDatabase('the clerk account of pushed cases', (kind) => {
     expect(d.versions.find((v) => v.conflicting)).toMatchObject({ clerkAccount: 'zhaoliu', clerkProblem: 'other-township' });
   });
 
-  it('a tablet of the previous version, which sends no account, is accepted; its cases record none and are not flagged', async () => {
+  it('a tablet of protocol 1, offline through the server upgrade, is accepted: its cases are stored, flagged as of an unverified clerk', async () => {
     const old = tablet.create(1);
-    const withNull = tablet.create(2);
-    const body = tablet.pushBody();
+    const withAccount = tablet.create(2, '王芳', 'wangfang');
+    const body = tablet.pushBody(undefined, { protocol: 1 });
     const batch = body.batch as Record<string, unknown>[];
     expect(Object.keys(batch[0]!)).not.toContain('account');
-    batch[1] = { ...batch[1], account: null };
     const r = await push(body);
+    expect(r.protocol).toBe(1);
     expect(r.results.map((x) => x.outcome)).toEqual(['applied', 'applied']);
-    for (const c of [old, withNull]) {
+    for (const [c, account] of [
+      [old, null],
+      [withAccount, 'wangfang'],
+    ] as const) {
       const d = await detail(c.id);
-      expect(d.registeredBy).toBeNull();
-      expect(d.flags.clerkUnverified).toBe(false);
-      expect(d.versions[0]).toMatchObject({ clerkAccount: null, clerkProblem: null });
+      expect(d.registeredBy).toBe(account);
+      expect(d.flags.clerkUnverified).toBe(true);
+      expect(d.versions[0]).toMatchObject({ clerkAccount: account, clerkProblem: 'protocol-1' });
     }
+  });
+
+  it('the token the county signed at sign-in proves the clerk; an expired one is flagged softly, a missing, forged or other tablet’s one hard — no case is refused', async () => {
+    await signIn('wangfang');
+    const proved = tablet.create(1, '王芳', 'wangfang');
+    const missing = tablet.create(2, '李四', 'lisi');
+    const forged = tablet.create(3, '王芳', 'wangfang');
+    const body = tablet.pushBody();
+    const token = tablet.clerkTokens.get('wangfang')!;
+    const [head, payload, mac] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    (body.batch as Record<string, unknown>[])[2]!.clerkToken = [head, Buffer.from(JSON.stringify({ ...claims, exp: '2099-01-01T00:00:00.000Z' })).toString('base64url'), mac].join('.');
+    expect((await push(body)).results.map((x) => x.outcome)).toEqual(['applied', 'applied', 'applied']);
+
+    // Another tablet of the township: its clerk's token is of that tablet, not this one.
+    const other = new TabletSim(undefined, undefined, () => s.clock.now);
+    const otherCredential = await s.county.enrol(other);
+    await s.county.signIn(other, otherCredential, 'lisi', 'a long enough password');
+    const borrowed = tablet.create(4, '李四', 'lisi');
+    const lent = tablet.pushBody();
+    (lent.batch as Record<string, unknown>[])[0]!.clerkToken = other.clerkTokens.get('lisi');
+    await push(lent);
+
+    s.clock.advance(31 * 86_400_000);
+    const late = tablet.create(5, '王芳', 'wangfang');
+    await push();
+
+    const versions = await s.app.county.db.selectFrom('case_versions').select(['case_id', 'clerk_problem', 'clerk_verified']).execute();
+    const cases = await s.app.county.db.selectFrom('cases').select(['id', 'clerk_unverified', 'clerk_token_expired']).execute();
+    const of = (id: string) => ({ ...versions.find((v) => v.case_id === id), ...cases.find((c) => c.id === id) });
+    expect(of(proved.id)).toMatchObject({ clerk_problem: null, clerk_verified: 'wangfang', clerk_unverified: 0, clerk_token_expired: 0 });
+    expect(of(missing.id)).toMatchObject({ clerk_problem: 'token-missing', clerk_verified: null, clerk_unverified: 1 });
+    expect(of(forged.id)).toMatchObject({ clerk_problem: 'token-invalid', clerk_verified: null, clerk_unverified: 1 });
+    expect(of(borrowed.id)).toMatchObject({ clerk_problem: 'token-other-device', clerk_verified: null, clerk_unverified: 1 });
+    expect(of(late.id)).toMatchObject({ clerk_problem: 'token-expired', clerk_verified: 'wangfang', clerk_unverified: 0, clerk_token_expired: 1 });
   });
 
   it('an account longer than any county user name is refused as invalid-batch naming the field', async () => {

@@ -11,7 +11,7 @@ import {
 } from '../../src/shared/sync-protocol';
 import { caseInput, TabletSim } from '../support/sync-fixtures';
 
-describe('the sync protocol (version 1)', () => {
+describe('the sync protocol (version 2)', () => {
   const tablet = new TabletSim('K7Q2MX3B');
   const c = tablet.create(1);
   tablet.update(c.id, 3);
@@ -32,9 +32,11 @@ describe('the sync protocol (version 1)', () => {
   });
 
   it('reports another protocol version before any field problem, and another case schema as schema-mismatch', () => {
-    expect(parsePushRequest({ protocol: 2, batch: 'nonsense' })).toMatchObject({ ok: false, code: 'protocol-mismatch', problems: [{ path: 'protocol' }] });
+    expect(parsePushRequest({ protocol: 3, batch: 'nonsense' })).toMatchObject({ ok: false, code: 'protocol-mismatch', problems: [{ path: 'protocol' }] });
     expect(parsePushRequest({ ...valid, schemaVersion: 2 })).toMatchObject({ ok: false, code: 'schema-mismatch', problems: [{ path: 'schemaVersion' }] });
-    expect(PROTOCOL_VERSION).toBe(1);
+    expect(PROTOCOL_VERSION).toBe(2);
+    // A tablet offline through the server's upgrade still pushes what it holds.
+    expect(parsePushRequest({ ...valid, protocol: 1 }).ok).toBe(true);
   });
 
   it('names every bad field of a batch', () => {
@@ -63,8 +65,8 @@ describe('the sync protocol (version 1)', () => {
   });
 
   it('a garbled or foreign response does not parse, an error body does', () => {
-    expect(parsePushResponse({ protocol: 1, ackedThroughSeq: 'all' }).ok).toBe(false);
-    expect(parsePushResponse({ protocol: 1, ackedThroughSeq: 3, serverTime: new Date().toISOString(), results: [] }).ok).toBe(true);
+    expect(parsePushResponse({ protocol: 2, ackedThroughSeq: 'all' }).ok).toBe(false);
+    expect(parsePushResponse({ protocol: 2, ackedThroughSeq: 3, serverTime: new Date().toISOString(), results: [] }).ok).toBe(true);
     expect(parseSyncError({ error: { code: 'sequence-gap', message: 'm', expectedSeq: 4 } })).toEqual({ code: 'sequence-gap', message: 'm', expectedSeq: 4 });
     expect(parseSyncError('<html>')).toBeNull();
   });

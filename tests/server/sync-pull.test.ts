@@ -30,8 +30,8 @@ describeOnEachDatabase('pull', (kind) => {
   };
 
   it('by cursor: parameter sets, this township’s clerks and county changes to this township’s cases — and nothing twice', async () => {
-    await createAccount(s.app.county, { username: 'wangfang', displayName: '王芳', password: 'long enough pw', role: 'clerk', townshipCode: TOWNSHIP.code });
-    await createAccount(s.app.county, { username: 'lisi', displayName: '李四', password: 'long enough pw', role: 'clerk', townshipCode: OTHER_TOWNSHIP.code });
+    await createAccount(s.app.county, { username: 'wangfang', displayName: '王芳', password: 'long enough pw', role: 'window-clerk', townshipCode: TOWNSHIP.code });
+    await createAccount(s.app.county, { username: 'lisi', displayName: '李四', password: 'long enough pw', role: 'window-clerk', townshipCode: OTHER_TOWNSHIP.code });
     await s.admin('POST', '/api/admin/parameter-sets', { document: { ...DEFAULT_PARAMETERS_DOCUMENT, version: 'county-2027.1', issued: '2027-01-01' } });
 
     const first = await pull(null);

@@ -235,7 +235,7 @@ describeOnEachDatabase('push', (kind) => {
     tablet.create(1);
     const protocol = await s.push(tablet, 'not-a-credential', tablet.pushBody(undefined, { protocol: PROTOCOL_VERSION + 1, batch: 'whatever' }));
     expect(protocol.statusCode).toBe(400);
-    expect(bodyOf<SyncErrorBody>(protocol).error).toMatchObject({ code: 'protocol-mismatch', supported: [PROTOCOL_VERSION] });
+    expect(bodyOf<SyncErrorBody>(protocol).error).toMatchObject({ code: 'protocol-mismatch', supported: [1, PROTOCOL_VERSION] });
     const schema = await s.push(tablet, credential, tablet.pushBody(undefined, { schemaVersion: 99 }));
     expect(schema.statusCode).toBe(400);
     expect(bodyOf<SyncErrorBody>(schema).error).toMatchObject({ code: 'schema-mismatch', supported: [CASE_SCHEMA_VERSION] });

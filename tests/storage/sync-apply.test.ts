@@ -4,6 +4,7 @@ import { createCasesRepository, createDeviceRepository, type CaseRecord, type Ji
 import { COUNTY_ACTOR } from '../../src/storage/cases-repository';
 import type { CaseUpdate, MutationResult } from '../../src/shared/sync-protocol';
 import { createDexieOutbox } from '../../src/sync/dexie-outbox';
+import { caseRefusalZh } from '../../src/sync/messages';
 import { caseFacts, freshDb, idNumber, registration, steppingClock } from './support';
 
 let open: JiexuDb[] = [];
@@ -51,6 +52,20 @@ describe('push results', () => {
     expect(info?.syncedAt).not.toBeNull();
     expect((await cases.get(a.id))?.syncState).toBe('synced');
     expect((await cases.listNewest())[0]?.syncState).toBe('synced');
+  });
+
+  it('a case whose number the server refused stays on the tablet, unsent, listed for attention with why (once in its history)', async () => {
+    const { db, cases, outbox } = await setUp();
+    const a = await cases.create({ facts: caseFacts(), registration: registration(), clerk: '王芳' });
+    await outbox.acknowledge(1);
+    const refused = result(a, 1, { outcome: 'refused', serverRevision: null, refusal: 'case-number-taken' });
+    await cases.applyPushResults([refused]);
+    await cases.applyPushResults([{ ...refused, outcome: 'duplicate' }]);
+    expect(await cases.get(a.id)).toMatchObject({ caseNumber: a.caseNumber, syncState: 'pending' });
+    expect(await cases.needingAttention()).toEqual([expect.objectContaining({ id: a.id, refusal: 'case-number-taken', countyStatus: null })]);
+    expect(caseRefusalZh('case-number-taken')).toContain('已被另一案件使用');
+    const history = await db.audit.where('caseId').equals(a.id).toArray();
+    expect(history.filter((e) => e.action === 'sync.refused')).toHaveLength(1);
   });
 
   it('a case with a later change still in the outbox stays pending', async () => {
@@ -201,23 +216,24 @@ describe('pulled county changes', () => {
 });
 
 describe('device enrolment', () => {
-  it('is recorded with the server address, credential and township, keeping the device id', async () => {
+  it('is recorded with the server address, credential and township, and the device id the server assigned numbers cases from then on', async () => {
     const { db } = await setUp();
     const device = createDeviceRepository(db, { now: steppingClock() });
     const before = await device.getOrCreateDevice();
     expect(await device.enrolment()).toBeNull();
-    const e = await device.saveEnrolment({ serverUrl: ' https://192.168.1.20:8443/ ', credential: 'dev_0123456789abcdefghijkl', township: { code: '150102001', name: '海拉尔路街道' } });
+    const e = await device.saveEnrolment({ serverUrl: ' https://192.168.1.20:8443/ ', credential: 'dev_0123456789abcdefghijkl', deviceId: 'K7Q2MX3B', township: { code: '150102001', name: '海拉尔路街道' } });
     expect(e).toMatchObject({ serverUrl: 'https://192.168.1.20:8443', township: { code: '150102001' }, revokedAt: null });
     expect(await device.enrolment()).toEqual(e);
-    expect((await device.getOrCreateDevice()).deviceId).toBe(before.deviceId);
+    expect(before.deviceId).not.toBe('K7Q2MX3B');
+    expect(await device.getOrCreateDevice()).toEqual({ ...before, deviceId: 'K7Q2MX3B' });
   });
 
   it('refuses a bad server address or credential, naming the field', async () => {
     const { db } = await setUp();
     const device = createDeviceRepository(db);
-    await expect(device.saveEnrolment({ serverUrl: 'ftp://county', credential: 'short', township: { code: '150102001', name: 'x' } })).rejects.toMatchObject({
+    await expect(device.saveEnrolment({ serverUrl: 'ftp://county', credential: 'short', deviceId: 'k7q2', township: { code: '150102001', name: 'x' } })).rejects.toMatchObject({
       code: 'invalid-enrolment',
-      details: { problems: [{ path: 'serverUrl' }, { path: 'credential' }] },
+      details: { problems: [{ path: 'serverUrl' }, { path: 'credential' }, { path: 'deviceId' }] },
     });
     expect(await device.enrolment()).toBeNull();
   });
@@ -225,16 +241,16 @@ describe('device enrolment', () => {
   it('a revoked tablet is marked so; enrolled again it may sync, and another township starts its pull from the beginning', async () => {
     const { db } = await setUp();
     const device = createDeviceRepository(db, { now: steppingClock() });
-    await device.saveEnrolment({ serverUrl: 'https://county.example', credential: 'dev_0123456789abcdefghijkl', township: { code: '150102001', name: 'A' } });
+    await device.saveEnrolment({ serverUrl: 'https://county.example', credential: 'dev_0123456789abcdefghijkl', deviceId: 'K7Q2MX3B', township: { code: '150102001', name: 'A' } });
     await db.meta.put({ key: 'sync.cursor', value: 'c1.42' });
     const revoked = await device.markRevoked();
     expect(revoked?.revokedAt).not.toBeNull();
     expect((await device.markRevoked())?.revokedAt).toBe(revoked?.revokedAt);
 
-    await device.saveEnrolment({ serverUrl: 'https://county.example', credential: 'dev_abcdefghijkl0123456789', township: { code: '150102001', name: 'A' } });
+    await device.saveEnrolment({ serverUrl: 'https://county.example', credential: 'dev_abcdefghijkl0123456789', deviceId: 'M3X7Q2KB', township: { code: '150102001', name: 'A' } });
     expect((await device.enrolment())?.revokedAt).toBeNull();
     expect((await db.meta.get('sync.cursor'))?.value).toBe('c1.42');
-    await device.saveEnrolment({ serverUrl: 'https://county.example', credential: 'dev_abcdefghijkl0123456789', township: { code: '150102002', name: 'B' } });
+    await device.saveEnrolment({ serverUrl: 'https://county.example', credential: 'dev_abcdefghijkl0123456789', deviceId: 'N4X7Q2KB', township: { code: '150102002', name: 'B' } });
     expect(await db.meta.get('sync.cursor')).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_PARAMETERS, evaluate, type CaseFacts, type ParameterSet } from '../../src/domain';
 import type { Registration } from '../../src/shared/registration';
-import { CASE_SCHEMA_VERSION, PROTOCOL_VERSION, type WireMutation } from '../../src/shared/sync-protocol';
+import { CASE_SCHEMA_VERSION, PROTOCOL_VERSION, enrolmentProofText, type DevicePublicKey, type WireMutation } from '../../src/shared/sync-protocol';
 import { createAccount, createEnrolmentCode, createTownship } from '../../src/server/county/administration';
 import { randomDeviceId } from '../../src/storage/ids';
 import type { CaseRecord, MutationKind, OutboxMutation } from '../../src/storage/types';
@@ -38,7 +38,11 @@ export function caseInput(i: number, variant = 0): { facts: CaseFacts; registrat
 
 /** A simulated tablet: cases, revisions and an outbox exactly as the device storage keeps them. */
 export class TabletSim implements OutboxSource {
-  readonly deviceId: string;
+  /** Its own until enrolment, then the one the server assigned (case numbers made from then on carry it). */
+  deviceId: string;
+  /** Clerk tokens by county user name, as the tablet keeps them after online sign-ins. */
+  readonly clerkTokens = new Map<string, string>();
+  private keyPair: Promise<CryptoKeyPair> | null = null;
   readonly cases = new Map<string, CaseRecord>();
   outbox: OutboxMutation[] = [];
   private seq = 0;
@@ -137,6 +141,22 @@ export class TabletSim implements OutboxSource {
     this.cases.set(caseId, { ...prev, revision });
   }
 
+  /** The tablet's ECDSA P-256 key pair (non-extractable private key, as on a tablet). */
+  keys(): Promise<CryptoKeyPair> {
+    this.keyPair ??= crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    return this.keyPair;
+  }
+
+  /** A protocol 2 enrolment request for `code`, signed with this tablet's key at `at`. */
+  async enrolRequest(code: string, at: Date = this.clock()): Promise<Record<string, unknown>> {
+    const pair = await this.keys();
+    const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
+    const publicKey: DevicePublicKey = { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! };
+    const clientTime = at.toISOString();
+    const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(enrolmentProofText(code, publicKey, clientTime)));
+    return { protocol: PROTOCOL_VERSION, appVersion: 'test', code, localDeviceId: this.deviceId, publicKey, clientTime, signature: Buffer.from(signature).toString('base64url') };
+  }
+
   // OutboxSource
   async pending(limit: number) {
     return this.outbox.slice(0, limit);
@@ -149,7 +169,7 @@ export class TabletSim implements OutboxSource {
   }
 
   wire(mutations: OutboxMutation[] = this.outbox): WireMutation[] {
-    return mutations.map(toWireMutation);
+    return mutations.map((m) => toWireMutation(m, this.clerkTokens));
   }
 
   pushBody(mutations: OutboxMutation[] = this.outbox, over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -167,15 +187,17 @@ export class TabletSim implements OutboxSource {
 
 export interface County {
   adminCookie: string;
-  /** Enrols a new tablet in a township through the API; returns its credential. */
+  /** Enrols a tablet in a township through the API (it takes the device id the server assigns); returns its credential. */
   enrol(tablet: TabletSim, townshipCode?: string): Promise<string>;
+  /** A clerk's online sign-in on an enrolled tablet: the tablet keeps the token the county signs. */
+  signIn(tablet: TabletSim, credential: string, username: string, password: string): Promise<void>;
 }
 
 /** A township (two), an admin signed in, and a way to enrol tablets — on an app built by buildServer. */
 export async function setUpCounty(app: FastifyInstance): Promise<County> {
   await createTownship(app.county, TOWNSHIP);
   await createTownship(app.county, OTHER_TOWNSHIP);
-  await createAccount(app.county, { username: ADMIN.username, password: ADMIN.password, role: 'admin' });
+  await createAccount(app.county, { username: ADMIN.username, password: ADMIN.password, role: 'admin', area: { level: 'county', code: '150102' } });
   const login = await app.inject({ method: 'POST', url: '/api/admin/login', payload: ADMIN });
   if (login.statusCode !== 200) throw new Error(`admin login failed: ${login.body}`);
   const adminCookie = String(login.headers['set-cookie']).split(';')[0]!;
@@ -183,9 +205,16 @@ export async function setUpCounty(app: FastifyInstance): Promise<County> {
     adminCookie,
     async enrol(tablet, townshipCode = TOWNSHIP.code) {
       const { code } = await createEnrolmentCode(app.county, { townshipCode }, ADMIN.username);
-      const res = await app.inject({ method: 'POST', url: '/api/enrol', payload: { protocol: PROTOCOL_VERSION, appVersion: 'test', code, deviceId: tablet.deviceId } });
+      const res = await app.inject({ method: 'POST', url: '/api/enrol', payload: await tablet.enrolRequest(code, app.county.now()) });
       if (res.statusCode !== 200) throw new Error(`enrolment failed: ${res.body}`);
-      return res.json<{ credential: string }>().credential;
+      const enrolled = res.json<{ credential: string; deviceId: string }>();
+      tablet.deviceId = enrolled.deviceId;
+      return enrolled.credential;
+    },
+    async signIn(tablet, credential, username, password) {
+      const res = await app.inject({ method: 'POST', url: '/api/sync/clerk-sign-in', headers: { authorization: `Bearer ${credential}` }, payload: { username, password } });
+      if (res.statusCode !== 200) throw new Error(`clerk sign-in failed: ${res.body}`);
+      tablet.clerkTokens.set(username, res.json<{ clerkToken: { token: string } }>().clerkToken.token);
     },
   };
 }

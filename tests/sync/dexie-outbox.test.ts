@@ -13,7 +13,7 @@ import { pushOnce } from '../../src/sync/client';
 import { toWireMutation } from '../../src/sync/outbox';
 import { nodeGzip } from '../../src/sync/node-gzip';
 import { caseFacts, freshDb, idNumber, registration, steppingClock } from '../storage/support';
-import { setUpCounty } from '../support/sync-fixtures';
+import { setUpCounty, TabletSim } from '../support/sync-fixtures';
 
 /** fetch over Fastify's inject: the real routes, no socket. */
 function injectFetch(app: FastifyInstance): typeof fetch {
@@ -72,11 +72,13 @@ describe('the Dexie outbox', () => {
     }
     const device = await createDeviceRepository(db).getOrCreateDevice();
     const county = await setUpCounty(app);
-    const credential = await county.enrol({ deviceId: device.deviceId } as never);
+    // The cases were numbered with the tablet's own id, before enrolment gave it the server's.
+    const tablet = new TabletSim(device.deviceId);
+    const credential = await county.enrol(tablet);
     const outbox = createDexieOutbox(db);
     const config = {
       baseUrl: 'http://county.test',
-      deviceId: device.deviceId,
+      deviceId: tablet.deviceId,
       credential,
       appVersion: 'test',
       fetch: injectFetch(app),

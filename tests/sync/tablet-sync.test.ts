@@ -274,7 +274,7 @@ describe('the tablet sync service', () => {
     await setUpCounty(app);
     const mismatch = (async () => new Response(JSON.stringify({ error: { code: 'protocol-mismatch', message: 'protocol 2 only', supported: [2] } }), { status: 400 })) as unknown as typeof fetch;
     const { s, cases, device } = service({ fetch: mismatch });
-    await device.saveEnrolment({ serverUrl: SERVER, credential: 'dev_0123456789abcdefghijkl', township: TOWNSHIP });
+    await device.saveEnrolment({ serverUrl: SERVER, credential: 'dev_0123456789abcdefghijkl', deviceId: 'K7Q2MX3B', township: TOWNSHIP });
     await register(cases, 1);
     expect(await s.syncNow()).toMatchObject({ status: 'refused' });
     expect(s.getState()).toMatchObject({ updateRequired: true, lastErrorCode: 'protocol-mismatch', pending: 1 });

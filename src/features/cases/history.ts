@@ -10,6 +10,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'shift.start': '开始当班',
   'sync.adopt': '采用县局版本',
   'sync.conflict': '与县局版本冲突',
+  'sync.refused': '县局拒收',
 };
 
 const RECORD_FIELDS: Record<string, string> = {

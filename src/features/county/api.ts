@@ -1,10 +1,11 @@
 // The county page's calls to /api/admin/* on the server that serves it (the session cookie rides
 // along). Errors carry the server's stable code; errorZh puts them into words for the admin.
 
-import type { AccountListItem as Account, CaseListItem as CaseItem, DeviceItem } from '../../shared/admin-api';
+import type { AccountListItem as Account, CaseListItem as CaseItem, DeviceItem, SessionInfo } from '../../shared/admin-api';
+import type { Area, Role } from '../../shared/roles';
 import { tooManyAttemptsZh } from '../../sync/messages';
 
-export type { Account, CaseItem, DeviceItem };
+export type { Account, CaseItem, DeviceItem, SessionInfo };
 
 export class AdminApiError extends Error {
   readonly status: number;
@@ -54,11 +55,20 @@ export interface CaseDetail extends CaseItem {
   versions: CaseVersion[];
   possibleDuplicates: CaseItem[];
 }
+/** The audit chain's last entry: compare its hash with a copy kept elsewhere (README, audit chain). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  at: string | null;
+}
 export type CaseFlag = 'conflict' | 'possible-duplicate' | 'figures-differ' | 'clerk-unverified';
 
 export interface AdminApi {
-  login(username: string, password: string): Promise<{ username: string; displayName: string }>;
+  login(username: string, password: string): Promise<SessionInfo>;
   logout(): Promise<void>;
+  /** Who is signed in (rejects with 'unauthenticated' when nobody is). */
+  session(): Promise<SessionInfo>;
+  changePassword(currentPassword: string, newPassword: string): Promise<{ username: string; mustChangePassword: boolean }>;
   townships(): Promise<Township[]>;
   createTownship(code: string, name: string): Promise<Township>;
   createEnrolmentCode(townshipCode: string, hours?: number): Promise<IssuedCode>;
@@ -66,6 +76,11 @@ export interface AdminApi {
   revokeDevice(deviceId: string): Promise<DeviceItem>;
   accounts(): Promise<Account[]>;
   createClerk(input: { username: string; displayName: string; password: string; townshipCode: string }): Promise<Account>;
+  /** An account of any role: a tablet role's area is its township (townshipCode), the others' `area`. */
+  createAccount(input: { username: string; displayName: string; password: string; role: Role; townshipCode?: string; area?: Area }): Promise<Account>;
+  /** A one-time password, shown once: the account must change it at its first sign-in. */
+  resetPassword(username: string): Promise<{ username: string; oneTimePassword: string }>;
+  revokeSessions(username: string): Promise<{ username: string; sessionsEnded: number; tabletPinsRevoked: boolean }>;
   unlockAccount(username: string): Promise<{ username: string; wasLocked: boolean }>;
   /** Disables (false) or enables (true) an account: a disabled one signs in nowhere. */
   setAccountActive(username: string, active: boolean): Promise<Account>;
@@ -73,6 +88,8 @@ export interface AdminApi {
   caseDetail(id: string): Promise<CaseDetail>;
   resolve(id: string, versionId: string): Promise<CaseDetail>;
   requestCorrection(id: string, message: string): Promise<CaseDetail>;
+  /** Absent from a page that is given no audit API (the section is then not shown). */
+  auditHead?(): Promise<AuditHead>;
 }
 
 export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) => globalThis.fetch(i, init)): AdminApi {
@@ -101,19 +118,25 @@ export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) =>
     logout: async () => {
       await call('POST', '/logout', {});
     },
+    session: () => call('GET', '/session'),
+    changePassword: (currentPassword, newPassword) => call('POST', '/password', { currentPassword, newPassword }),
     townships: async () => (await call<{ townships: Township[] }>('GET', '/townships')).townships,
     createTownship: (code, name) => call('POST', '/townships', { code, name }),
     createEnrolmentCode: (townshipCode, hours) => call('POST', '/enrolment-codes', { townshipCode, ...(hours ? { hours } : {}) }),
     devices: async () => (await call<{ devices: DeviceItem[] }>('GET', '/devices')).devices,
     revokeDevice: (deviceId) => call('POST', `/devices/${enc(deviceId)}/revoke`, {}),
     accounts: async () => (await call<{ accounts: Account[] }>('GET', '/accounts')).accounts,
-    createClerk: (input) => call('POST', '/accounts', { ...input, role: 'clerk' }),
+    createClerk: (input) => call('POST', '/accounts', { ...input, role: 'window-clerk' }),
+    createAccount: (input) => call('POST', '/accounts', input),
+    resetPassword: (username) => call('POST', `/accounts/${enc(username)}/reset-password`, {}),
+    revokeSessions: (username) => call('POST', `/accounts/${enc(username)}/revoke-sessions`, {}),
     unlockAccount: (username) => call('POST', `/accounts/${enc(username)}/unlock`, {}),
     setAccountActive: (username, active) => call('POST', `/accounts/${enc(username)}/${active ? 'enable' : 'disable'}`, {}),
     cases: async (flag) => (await call<{ cases: CaseItem[] }>('GET', `/cases${flag ? `?flag=${flag}` : ''}`)).cases,
     caseDetail: (id) => call('GET', `/cases/${enc(id)}`),
     resolve: (id, versionId) => call('POST', `/cases/${enc(id)}/resolve`, { versionId }),
     requestCorrection: (id, message) => call('POST', `/cases/${enc(id)}/correction-request`, { message }),
+    auditHead: () => call('GET', '/audit/head'),
   };
 }
 
@@ -125,7 +148,7 @@ export function clerkProblemZh(problem: string): string {
     case 'account-disabled':
       return '该经办人账号已停用（可能是停用前离线登记的）';
     case 'not-a-clerk':
-      return '该账号不是经办人账号';
+      return '该账号不是窗口经办人或外勤人员账号';
     case 'other-township':
       return '该经办人属于其他乡镇（街道），不是本设备所在乡镇';
     default:
@@ -133,10 +156,37 @@ export function clerkProblemZh(problem: string): string {
   }
 }
 
+/** The fields of the county page's forms as their labels name them (the server names them by path). */
+const FIELD_ZH: Readonly<Record<string, string>> = {
+  username: '用户名',
+  displayName: '姓名',
+  password: '初始密码',
+  role: '角色',
+  area: '辖区',
+  'area.level': '辖区级别',
+  'area.code': '辖区代码',
+  townshipCode: '乡镇（街道）',
+  currentPassword: '当前密码',
+  newPassword: '新密码',
+  code: '代码',
+  name: '名称',
+  message: '退回意见',
+  hours: '有效时长',
+};
+
+/** The server's field problems whose words are fixed (secrets.ts passwordProblem, the password route); others stay as sent. */
+function problemZh(message: string): string {
+  if (message === 'required') return '必须填写';
+  if (message === 'must differ from the current one') return '不能与当前密码相同';
+  const m = /^at (least|most) (\d+) characters$/.exec(message);
+  if (m) return `${m[1] === 'least' ? '至少' : '最多'}${m[2]}个字符`;
+  return message;
+}
+
 /** The admin's explanation of a failed call. */
 export function adminErrorZh(err: unknown): string {
   if (!(err instanceof AdminApiError)) return `操作失败：${String(err)}`;
-  const fields = err.problems.length > 0 ? `（${err.problems.map((p) => `${p.path}：${p.message}`).join('；')}）` : '';
+  const fields = err.problems.length > 0 ? `（${err.problems.map((p) => `${FIELD_ZH[p.path] ?? p.path}：${problemZh(p.message)}`).join('；')}）` : '';
   switch (err.code) {
     case 'network':
       return '连接不上县局服务器，请检查网络后重试。';
@@ -147,7 +197,11 @@ export function adminErrorZh(err: unknown): string {
     case 'unauthenticated':
       return '登录已过期，请重新登录。';
     case 'forbidden':
-      return '只有县局管理员可以使用本页面。';
+      return '没有权限：您的角色不能进行此操作，或对象不在您的辖区内。';
+    case 'password-change-required':
+      return '您正在使用一次性密码，请先修改密码。';
+    case 'wrong-current-password':
+      return '当前密码不正确。';
     case 'account-disabled':
       return '该账号已被停用。';
     case 'invalid-request':
@@ -167,4 +221,22 @@ export function adminErrorZh(err: unknown): string {
     default:
       return `操作失败（${err.code}）：${err.message}`;
   }
+}
+
+/** Each role as the county page names it. */
+export const ROLE_ZH: Readonly<Record<Role, string>> = {
+  'window-clerk': '窗口经办人',
+  'outreach-worker': '外勤人员',
+  'county-reviewer': '县局审核人',
+  admin: '管理员',
+  'league-task-force': '盟市专班',
+  'region-task-force': '自治区专班',
+  auditor: '审计员',
+};
+
+const LEVEL_ZH: Readonly<Record<Area['level'], string>> = { township: '乡镇', county: '旗县', league: '盟市', region: '自治区' };
+
+/** An area as the county page shows it, e.g. 旗县 150102. */
+export function areaZh(area: Area): string {
+  return `${LEVEL_ZH[area.level]} ${area.code}`;
 }

@@ -195,7 +195,7 @@ export function IntakeForm({ record, baseline, draft, onSaved, onDiscardDraft, d
   const onValid = async (submission: IntakeSubmission) => {
     setErrorList([]);
     if (!clerk) {
-      setSubmitError('请先在页面上方“当班经办人”处选择本人姓名，再保存。已填写的内容已保存为草稿。');
+      setSubmitError('当班经办人尚未登录，不能保存。已填写的内容已保存为草稿：请在页面上方登录后再保存。');
       const bar = document.getElementById('shift-bar');
       bar?.scrollIntoView?.({ block: 'center' });
       bar?.querySelector<HTMLElement>('button, input')?.focus();

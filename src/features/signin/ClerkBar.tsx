@@ -1,13 +1,11 @@
-// 当班经办人 on an enrolled tablet: the clerk signs in (PIN offline, password online the first time)
-// and the shift records his county account. A tablet not yet enrolled keeps the simple name picker.
-import { lazy, Suspense, useEffect, useState } from 'react';
+// 当班经办人 above the screens of an unlocked tablet: who is on shift, and 换班 to end his shift (the
+// next clerk signs in on the lock screen). A tablet not enrolled shows its own bar (features/shift).
+import { useEffect, useState } from 'react';
+import { useLockStore } from '../../app/lock';
 import { useClerk, useRepositories } from '../../app/providers';
 import { ShiftBar } from '../shift';
 import { useTabletSyncState } from '../sync/store';
 import '../shift/shift.css';
-
-// Only an enrolled tablet without a signed-in clerk shows it: not part of the first screen's script.
-const SignInScreen = lazy(() => import('./SignInScreen').then((m) => ({ default: m.SignInScreen })));
 
 export function ClerkBar() {
   const state = useTabletSyncState();
@@ -16,35 +14,19 @@ export function ClerkBar() {
 }
 
 function SignedInClerkBar() {
-  const { clerk, setClerk } = useClerk();
-  const { device, deviceId, clerkCredentials } = useRepositories();
-  const [account, setAccount] = useState<string | null | undefined>(undefined);
-  const [switching, setSwitching] = useState(false);
-
+  const { clerk } = useClerk();
+  const { device, deviceId } = useRepositories();
+  const enrolment = useTabletSyncState()?.enrolment;
+  const lock = useLockStore();
+  // Enrolling gives the tablet the id the county assigned: the one opened with the page may be stale.
+  const [shownId, setShownId] = useState(deviceId);
   useEffect(() => {
     let live = true;
-    void device.currentClerkAccount().then((a) => live && setAccount(a));
+    void device.getOrCreateDevice().then((d) => live && setShownId(d.deviceId));
     return () => {
       live = false;
     };
-  }, [device, clerk]);
-
-  if (account === undefined) return null;
-  if (switching || clerk === null || account === null) {
-    return (
-      <Suspense fallback={<p role="status">正在打开登录…</p>}>
-        <SignInScreen
-        credentials={clerkCredentials}
-        device={device}
-        onSignedIn={async (c) => {
-          await setClerk(c.displayName, c.username);
-          setAccount(c.username);
-          setSwitching(false);
-        }}
-        />
-      </Suspense>
-    );
-  }
+  }, [device, enrolment]);
   return (
     <section className="shift-bar" aria-label="当班经办人" data-testid="shift-bar">
       <div className="shift-line">
@@ -52,11 +34,13 @@ function SignedInClerkBar() {
         <strong className="shift-clerk" data-testid="current-clerk">
           {clerk}
         </strong>
-        <button type="button" className="button button-quiet" onClick={() => setSwitching(true)}>
-          换班
-        </button>
+        {lock && (
+          <button type="button" className="button button-quiet" onClick={() => lock.dispatch({ type: 'sign-out' })}>
+            换班
+          </button>
+        )}
         <span className="shift-device">
-          本机编号 <code data-testid="device-id">{deviceId}</code>
+          本机编号 <code data-testid="device-id">{shownId}</code>
         </span>
       </div>
     </section>

@@ -45,3 +45,16 @@ export async function checkPin(verifier: string, pin: string): Promise<boolean> 
   const { argon2Verify } = await argon2();
   return argon2Verify({ password: pin, hash: verifier });
 }
+
+/** The verifier of a county password, kept so that it opens a shift offline: as strong as the PIN's. */
+export async function makePasswordVerifier(password: string): Promise<string> {
+  const { argon2id } = await argon2();
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  return argon2id({ password, salt, ...PIN_KDF, outputType: 'encoded' });
+}
+
+export async function checkPassword(verifier: string, password: string): Promise<boolean> {
+  if (password === '') return false;
+  const { argon2Verify } = await argon2();
+  return argon2Verify({ password, hash: verifier });
+}

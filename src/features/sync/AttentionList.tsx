@@ -3,6 +3,7 @@
 import { liveQuery } from 'dexie';
 import { useEffect, useState } from 'react';
 import type { CaseAttention, CasesRepository } from '../../storage';
+import { caseRefusalZh } from '../../sync/messages';
 
 export function AttentionList({ cases, caseHref }: { cases: CasesRepository; caseHref(id: string): string }) {
   const [items, setItems] = useState<CaseAttention[]>([]);
@@ -22,6 +23,7 @@ export function AttentionList({ cases, caseHref }: { cases: CasesRepository; cas
             </a>
             {c.syncState === 'conflict' && <span className="sync-attention-tag">与县局版本冲突，待县局裁决</span>}
             {c.countyStatus === 'correction-requested' && <span className="sync-attention-tag">县局退回补正：{c.correctionRequest}</span>}
+            {c.refusal !== null && <span className="sync-attention-tag">{caseRefusalZh(c.refusal)}</span>}
           </li>
         ))}
       </ul>

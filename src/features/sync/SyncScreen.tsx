@@ -81,7 +81,7 @@ function SyncPanel({ state, service }: { state: TabletSyncState; service: Tablet
   );
 }
 
-function EnrolForm({ service, revoked, pending }: { service: TabletSync; revoked: boolean; pending: number }) {
+export function EnrolForm({ service, revoked, pending }: { service: TabletSync; revoked: boolean; pending: number }) {
   const id = useId();
   const [serverUrl, setServerUrl] = useState(() => (typeof location !== 'undefined' && location.protocol.startsWith('http') ? location.origin : ''));
   const [code, setCode] = useState('');

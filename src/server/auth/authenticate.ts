@@ -52,11 +52,20 @@ export async function accountOf(db: Kysely<Database>, request: FastifyRequest, n
   const row = await db
     .selectFrom('admin_sessions')
     .innerJoin('accounts', 'accounts.id', 'admin_sessions.account_id')
-    .select(['accounts.id', 'accounts.username', 'accounts.role', 'accounts.township_code', 'accounts.active', 'admin_sessions.expires_at'])
+    .select(['accounts.id', 'accounts.username', 'accounts.role', 'accounts.township_code', 'accounts.area_level', 'accounts.area_code', 'accounts.active', 'accounts.must_change_password', 'admin_sessions.expires_at'])
     .where('admin_sessions.token_hash', '=', sha256Hex(token))
     .executeTakeFirst();
   if (!row || Date.parse(row.expires_at) <= now.getTime()) return ANONYMOUS;
-  return { kind: 'account', accountId: row.id, username: row.username, role: row.role, townshipCode: row.township_code, active: row.active === 1 };
+  return {
+    kind: 'account',
+    accountId: row.id,
+    username: row.username,
+    role: row.role,
+    area: { level: row.area_level, code: row.area_code },
+    townshipCode: row.township_code,
+    active: row.active === 1,
+    mustChangePassword: row.must_change_password === 1,
+  };
 }
 
 /** A new session for an account; returns the cookie value (stored only as its hash). */
@@ -65,6 +74,12 @@ export async function openSession(db: Kysely<Database>, accountId: string, now: 
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
   await db.insertInto('admin_sessions').values({ token_hash: sha256Hex(token), account_id: accountId, created_at: now.toISOString(), expires_at: expiresAt }).execute();
   return { token, expiresAt };
+}
+
+/** The hash of the request's session token, or null without one (to keep that session when others end). */
+export function sessionTokenHash(request: FastifyRequest): string | null {
+  const token = cookie(request, SESSION_COOKIE);
+  return token === null ? null : sha256Hex(token);
 }
 
 export async function closeSession(db: Kysely<Database>, request: FastifyRequest): Promise<void> {

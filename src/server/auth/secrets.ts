@@ -62,6 +62,17 @@ export function newEnrolmentCode(): string {
   return `${out.slice(0, 4)}-${out.slice(4, 8)}-${out.slice(8, 12)}`;
 }
 
+/**
+ * A one-time password an admin reads out or hands over on paper: 16 Crockford base32 characters
+ * (80 bits) in groups of four. It passes passwordProblem, and the account must change it at first use.
+ */
+export function newOneTimePassword(): string {
+  const bytes = randomBytes(16);
+  let out = '';
+  for (const b of bytes) out += CROCKFORD[b & 31];
+  return out.match(/.{4}/g)!.join('-');
+}
+
 /** As typed: case, spaces and dashes ignored, I/L read as 1 and O as 0 (Crockford). */
 export function normaliseEnrolmentCode(code: string): string {
   return code

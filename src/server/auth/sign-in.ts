@@ -2,6 +2,7 @@
 // (throttle.ts): the same work and the same answers whether or not the user name exists.
 
 import type { FastifyBaseLogger } from 'fastify';
+import type { Selectable } from 'kysely';
 import type { CountyContext } from '../county/context';
 import type { AccountsTable } from '../db/schema';
 import { beginAttempt, signInKeys } from './attempts';
@@ -16,9 +17,9 @@ const dummyHash = () => (dummy ??= hashPassword('not a password of anyone'));
  * (counted as a failure). Throws the 429 `too-many-attempts` refusal while the user name or the
  * address is locked, without checking the password: a right one is refused too.
  */
-export async function checkPassword(ctx: CountyContext, log: FastifyBaseLogger, input: { username: string; password: string; address: string }): Promise<AccountsTable | null> {
+export async function checkPassword(ctx: CountyContext, log: FastifyBaseLogger, input: { username: string; password: string; address: string }): Promise<Selectable<AccountsTable> | null> {
   const attempt = await beginAttempt(ctx, 'sign-in', signInKeys(input.username, input.address));
-  let account: AccountsTable | undefined;
+  let account: Selectable<AccountsTable> | undefined;
   let ok: boolean;
   try {
     account = await ctx.db.selectFrom('accounts').selectAll().where('username', '=', input.username).executeTakeFirst();

@@ -7,9 +7,11 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CasesTable, Database } from '../db/schema';
 import { ApiError } from '../errors';
 import { logChange, type CountyContext } from './context';
+import { appendAudit, type AuditBy } from '../audit/chain';
 import { idNumberOfFacts, linkedIdNumbers, relinkDuplicates } from './duplicates';
 import { lockIdNumbers } from './id-numbers';
 import type { CaseListItem } from '../../shared/admin-api';
+import { areaContains, areaPrefix, type Area } from '../../shared/roles';
 
 export const CASE_FLAG_FILTERS = ['conflict', 'possible-duplicate', 'figures-differ', 'clerk-unverified'] as const;
 export type CaseFlagFilter = (typeof CASE_FLAG_FILTERS)[number];
@@ -33,10 +35,12 @@ function item(r: Selectable<CasesTable>): CaseListItem {
   };
 }
 
-export async function listCases(ctx: CountyContext, filter: { flag?: CaseFlagFilter; townshipCode?: string; limit?: number; offset?: number } = {}): Promise<CaseListItem[]> {
+/** `area`: only the cases of townships within it (the caller's area). */
+export async function listCases(ctx: CountyContext, filter: { flag?: CaseFlagFilter; townshipCode?: string; area?: Area; limit?: number; offset?: number } = {}): Promise<CaseListItem[]> {
   const rows = await ctx.db
     .selectFrom('cases')
     .selectAll()
+    .$if(filter.area !== undefined, (q) => q.where('township_code', 'like', `${areaPrefix(filter.area!)}%`))
     .$if(filter.flag === 'conflict', (q) => q.where('conflict', '=', 1))
     .$if(filter.flag === 'possible-duplicate', (q) => q.where('possible_duplicate', '=', 1))
     .$if(filter.flag === 'figures-differ', (q) => q.where('figures_differ', '=', 1))
@@ -80,7 +84,14 @@ export interface CaseDetail extends CaseListItem {
   possibleDuplicates: CaseListItem[];
 }
 
-export async function caseDetail(ctx: CountyContext, id: string): Promise<CaseDetail> {
+/** The area (township) of a case, or null when there is none of that id. */
+export async function caseArea(ctx: CountyContext, id: string): Promise<Area | null> {
+  const row = await ctx.db.selectFrom('cases').select('township_code').where('id', '=', id).executeTakeFirst();
+  return row ? { level: 'township', code: row.township_code } : null;
+}
+
+/** `area`: the caller's; possible duplicates registered outside it are left out (their names and ID numbers are not his to see). */
+export async function caseDetail(ctx: CountyContext, id: string, area?: Area): Promise<CaseDetail> {
   const row = await ctx.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new ApiError(404, 'case-not-found', `No synced case ${id}`);
   const versions = await ctx.db.selectFrom('case_versions').selectAll().where('case_id', '=', id).orderBy('received_at').orderBy('revision').execute();
@@ -91,7 +102,9 @@ export async function caseDetail(ctx: CountyContext, id: string): Promise<CaseDe
     .where((eb) => eb.or([eb('case_a', '=', id), eb('case_b', '=', id)]))
     .execute();
   const otherIds = links.map((l) => (l.case_a === id ? l.case_b : l.case_a));
-  const others = otherIds.length === 0 ? [] : await ctx.db.selectFrom('cases').selectAll().where('id', 'in', otherIds).execute();
+  const others = (otherIds.length === 0 ? [] : await ctx.db.selectFrom('cases').selectAll().where('id', 'in', otherIds).execute()).filter(
+    (o) => area === undefined || areaContains(area, { level: 'township', code: o.township_code }),
+  );
   return {
     ...item(row),
     correctionRequest: row.correction_request,
@@ -143,7 +156,14 @@ async function maxRevision(trx: Kysely<Database>, caseId: string, current: numbe
  * version with a revision above every one seen, so the tablet's next change is based on it. A chosen
  * version of another ID number moves the case's possible-duplicate links with it (duplicates.ts).
  */
-export async function resolveConflict(ctx: CountyContext, caseId: string, versionId: unknown, actor: string): Promise<CaseDetail> {
+export async function resolveConflict(
+  ctx: CountyContext,
+  caseId: string,
+  versionId: unknown,
+  actor: string,
+  area?: Area,
+  by: AuditBy = { actor, role: null, area: area ?? null },
+): Promise<CaseDetail> {
   if (typeof versionId !== 'string' || versionId === '') {
     throw new ApiError(422, 'invalid-request', 'versionId: required', { details: { problems: [{ path: 'versionId', message: 'required' }] } });
   }
@@ -192,12 +212,20 @@ export async function resolveConflict(ctx: CountyContext, caseId: string, versio
     // only a version the county did not choose carried.
     await relinkDuplicates(trx, ctx, caseId, idNumber, locked, at);
     await logChange(trx, ctx.kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
+    await appendAudit(trx, { ...by, action: 'case.resolve-conflict', subject: caseId, area: { level: 'township', code: row.township_code }, detail: { chosenVersionId: chosen.id, versionId: id, revision } }, ctx.now());
   });
-  return caseDetail(ctx, caseId);
+  return caseDetail(ctx, caseId, area);
 }
 
 /** 退回补正: the county sends the case back to the window with what to correct. */
-export async function requestCorrection(ctx: CountyContext, caseId: string, message: unknown, actor: string): Promise<CaseDetail> {
+export async function requestCorrection(
+  ctx: CountyContext,
+  caseId: string,
+  message: unknown,
+  actor: string,
+  area?: Area,
+  by: AuditBy = { actor, role: null, area: area ?? null },
+): Promise<CaseDetail> {
   const text = typeof message === 'string' ? message.trim() : '';
   if (text === '' || text.length > 500) {
     throw new ApiError(422, 'invalid-request', `message: ${text === '' ? 'required' : 'at most 500 characters'}`, { details: { problems: [{ path: 'message', message: text === '' ? 'required' : 'at most 500 characters' }] } });
@@ -217,6 +245,8 @@ export async function requestCorrection(ctx: CountyContext, caseId: string, mess
       .where('id', '=', caseId)
       .execute();
     await logChange(trx, ctx.kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
+    // What to correct may name the veteran: beside the chain, redactable.
+    await appendAudit(trx, { ...by, action: 'case.request-correction', subject: caseId, area: { level: 'township', code: row.township_code }, detail: { versionId: id, revision }, personal: { message: text } }, ctx.now());
   });
-  return caseDetail(ctx, caseId);
+  return caseDetail(ctx, caseId, area);
 }

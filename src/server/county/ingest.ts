@@ -18,18 +18,24 @@ import {
   PROTOCOL_VERSION,
   differingFigures,
   figuresOf,
+  type CaseRefusal,
   type FiguresDigest,
   type MutationResult,
   type PushRequest,
   type PushResponse,
+  type TabletAuditEntry,
   type WireMutation,
 } from '../../shared/sync-protocol';
-import { authorize, type Principal } from '../auth/policy';
+import { authorize, checkClerkToken, type Principal } from '../auth/policy';
+import { clerkTokenSecret, verifyClerkToken } from '../auth/clerk-token';
 import type { AppliedMutationsTable, CaseLinksTable, CaseVersionsTable, CasesTable, ChangeLogTable, Database, ServerDeterminationsTable } from '../db/schema';
 import { writeRows, type RowsWrite } from '../db/batch-write';
 import { ApiError } from '../errors';
 import { clerkOfVersion, loadClerkAccounts, type ClerkAccounts } from './clerk-accounts';
+import { tabletDeviceIds } from './enrolment';
 import { flag, logChanges, type CountyContext } from './context';
+import { appendAuditMany, type AuditEvent as ChainEvent } from '../audit/chain';
+import { acceptedMutationEvents } from '../audit/events';
 import { determinationSha256, evaluateOnServer, PROGRAM_VERSION } from './determination-record';
 import { linksOf, openConflictIdNumbers, relinkPlan } from './duplicates';
 import { ID_NUMBER_LOCK_PREFIX, lockIdNumbers, normaliseIdNumber } from './id-numbers';
@@ -192,10 +198,19 @@ class BatchApplier {
   private constructor(
     private readonly device: DevicePrincipal,
     private readonly receivedAt: string,
+    private readonly tablet: PushingTablet,
   ) {}
 
-  static async load(trx: Kysely<Database>, ctx: CountyContext, device: DevicePrincipal, fresh: ValidatedMutation[], receivedAt: string, locked: Set<string>): Promise<BatchApplier> {
-    const b = new BatchApplier(device, receivedAt);
+  static async load(
+    trx: Kysely<Database>,
+    ctx: CountyContext,
+    device: DevicePrincipal,
+    fresh: ValidatedMutation[],
+    receivedAt: string,
+    locked: Set<string>,
+    tablet: PushingTablet,
+  ): Promise<BatchApplier> {
+    const b = new BatchApplier(device, receivedAt, tablet);
     const touched = await trx
       .selectFrom('cases')
       .select(CASE_COLUMNS)
@@ -221,7 +236,7 @@ class BatchApplier {
     }
     // A touched case's row is what the other query may have read before the lock: the locked one wins.
     for (const row of touched) b.cases.set(row.id, row);
-    b.clerkAccounts = await loadClerkAccounts(trx, fresh.map((m) => m.account));
+    b.clerkAccounts = await loadClerkAccounts(trx, [...fresh.map((m) => m.account), ...fresh.map((m) => tablet.tokenOf(m)).map((t) => (typeof t === 'object' && t !== null ? t.username : null))]);
 
     // Cases whose ID number the batch may change (if the change is not a conflict): their old links.
     const numbers = new Map<string, Set<string>>();
@@ -268,20 +283,31 @@ class BatchApplier {
   }
 
   apply(m: ValidatedMutation, results: ServerResult[]): MutationResult {
-    const { device, receivedAt } = this;
+    const { device, receivedAt, tablet } = this;
     const known = this.cases.get(m.caseId);
     const existing = known ? { ...known } : undefined;
     authorize(device, {
       type: 'case.write',
       caseTownshipCode: existing?.township_code ?? device.townshipCode,
-      existing: existing ? { deviceId: existing.device_id, townshipCode: existing.township_code } : null,
+      // A case made under an earlier enrolment of the same tablet (same key) is this device's own.
+      existing: existing ? { deviceId: tablet.deviceIds.has(existing.device_id) ? device.deviceId : existing.device_id, townshipCode: existing.township_code } : null,
     });
     if (!existing || existing.case_number !== m.caseNumber) {
-      const owner = this.byCaseNumber.get(m.caseNumber);
-      if (owner !== undefined && owner !== m.caseId) {
-        throw new ApiError(422, 'invalid-batch', `Case number ${m.caseNumber} already belongs to another case; nothing was applied`, {
-          details: { problems: [{ path: `seq ${m.seq}.caseNumber`, message: 'already used by another case' }] },
-        });
+      const refusal = this.caseNumberRefusal(m);
+      // Refused alone: the rest of the batch goes on, the tablet keeps the case and shows why.
+      if (refusal !== null) {
+        this.applied.push({ mutation_id: m.mutationId, device_id: device.deviceId, seq: m.seq, case_id: m.caseId, outcome: 'refused', server_revision: 0, received_at: receivedAt, refusal });
+        return {
+          seq: m.seq,
+          mutationId: m.mutationId,
+          caseId: m.caseId,
+          outcome: 'refused',
+          serverRevision: existing?.revision ?? null,
+          refusal,
+          conflict: existing?.conflict === 1,
+          possibleDuplicate: existing?.possible_duplicate === 1,
+          figuresDiffer: existing?.figures_differ === 1,
+        };
       }
     }
 
@@ -292,9 +318,14 @@ class BatchApplier {
     const factsJson = JSON.stringify(m.facts);
     const registrationJson = JSON.stringify(m.registration);
 
-    // Stored as sent; an account the policy cannot verify flags the case (it stays flagged), never refuses it.
-    const clerk = clerkOfVersion(device, this.clerkAccounts, m.account);
-    const unverified = clerk.clerk_problem !== null ? { clerk_unverified: 1 } : {};
+    // Stored as sent; an account or token the policy cannot verify flags the case (it stays flagged), never refuses it.
+    const token = tablet.tokenOf(m);
+    const proof = checkClerkToken({ protocol: tablet.protocol, token, account: m.account ?? null, tabletDeviceIds: tablet.deviceIds, now: new Date(receivedAt) });
+    const account = clerkOfVersion(device, this.clerkAccounts, m.account ?? proof.verified);
+    const clerk = { ...account, clerk_problem: account.clerk_problem ?? proof.problem, clerk_verified: proof.verified };
+    const hard = account.clerk_problem !== null || (proof.problem !== null && proof.hard);
+    const softly = proof.problem !== null && !proof.hard;
+    const unverified = { ...(hard ? { clerk_unverified: 1 } : {}), ...(softly ? { clerk_token_expired: 1 } : {}) };
     const caseValues = {
       case_number: m.caseNumber,
       id_number: m.idNumber,
@@ -328,7 +359,8 @@ class BatchApplier {
         received_at: receivedAt,
         ...caseValues,
         registered_by_account: m.kind === 'case.create' ? clerk.clerk_account : null,
-        clerk_unverified: flag(clerk.clerk_problem !== null),
+        clerk_unverified: flag(hard),
+        clerk_token_expired: flag(softly),
       });
       this.remember(row);
       serverRevision = m.revision;
@@ -388,6 +420,17 @@ class BatchApplier {
       possibleDuplicate: duplicate,
       figuresDiffer: tabletDiffers || existing?.figures_differ === 1,
     };
+  }
+
+  /** Why a case number the server has not accepted before is refused, or null: see CASE_REFUSALS. */
+  private caseNumberRefusal(m: ValidatedMutation): CaseRefusal | null {
+    const [county, deviceId] = m.caseNumber.split('-');
+    // A window may register a veteran placed in another county: the number carries the case's county, not the tablet's.
+    if (county !== m.facts.placement.countyCode) return 'case-number-other-county';
+    if (!this.tablet.deviceIds.has(deviceId!)) return 'case-number-other-device';
+    const owner = this.byCaseNumber.get(m.caseNumber);
+    if (owner !== undefined && owner !== m.caseId) return 'case-number-taken';
+    return null;
   }
 
   private remember(row: CaseRow): void {
@@ -500,12 +543,21 @@ class BatchApplier {
 }
 
 /** The outcome of a mutation received before: what it was then, with the case's flags now. */
-async function repeated(trx: Kysely<Database>, device: DevicePrincipal, m: WireMutation): Promise<MutationResult> {
+async function repeated(trx: Kysely<Database>, device: DevicePrincipal, m: WireMutation, tablet: PushingTablet): Promise<MutationResult> {
   const row = await trx
     .selectFrom('applied_mutations')
     .leftJoin('cases', 'cases.id', 'applied_mutations.case_id')
-    .select(['applied_mutations.mutation_id', 'applied_mutations.server_revision', 'cases.conflict', 'cases.possible_duplicate', 'cases.figures_differ'])
-    .where('applied_mutations.device_id', '=', device.deviceId)
+    .select([
+      'applied_mutations.mutation_id',
+      'applied_mutations.server_revision',
+      'applied_mutations.refusal',
+      'cases.revision',
+      'cases.conflict',
+      'cases.possible_duplicate',
+      'cases.figures_differ',
+    ])
+    // The sequence goes on across the tablet's enrolments: a batch may repeat one sent under an earlier id.
+    .where('applied_mutations.device_id', 'in', [...tablet.deviceIds])
     .where('applied_mutations.seq', '=', m.seq)
     .executeTakeFirst();
   if (!row || row.mutation_id !== m.mutationId) {
@@ -518,7 +570,8 @@ async function repeated(trx: Kysely<Database>, device: DevicePrincipal, m: WireM
     mutationId: m.mutationId,
     caseId: m.caseId,
     outcome: 'duplicate',
-    serverRevision: row.server_revision,
+    serverRevision: row.refusal === null ? row.server_revision : (row.revision ?? null),
+    ...(row.refusal !== null ? { refusal: row.refusal as CaseRefusal } : {}),
     conflict: row.conflict === 1,
     possibleDuplicate: row.possible_duplicate === 1,
     figuresDiffer: row.figures_differ === 1,
@@ -533,12 +586,15 @@ export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, re
 
   const now = ctx.now();
   const receivedAt = now.toISOString();
-  const { out: results, lastSeq } = await ctx.db.transaction().execute(async (trx) => {
+  const secret = await clerkTokenSecret(ctx.db, now);
+  const claims = new Map(req.batch.map((m) => [m.mutationId, m.clerkToken === undefined ? null : (verifyClerkToken(secret, m.clerkToken) ?? 'invalid')] as const));
+  const { out: results, lastSeq, auditAcknowledged } = await ctx.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('devices')
-      .select(['last_seq', 'revoked_at', 'township_code'])
-      .where('device_id', '=', device.deviceId)
-      .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
+      .innerJoin('townships', 'townships.code', 'devices.township_code')
+      .select(['devices.last_seq', 'devices.revoked_at', 'devices.township_code', 'townships.county_code'])
+      .where('devices.device_id', '=', device.deviceId)
+      .$if(ctx.kind === 'postgres', (q) => q.forUpdate(['devices']))
       .executeTakeFirstOrThrow();
     // Revoked between authentication and now: refused all the same.
     const current: DevicePrincipal = { ...device, revokedAt: row.revoked_at, townshipCode: row.township_code };
@@ -563,11 +619,16 @@ export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, re
       }
     }
 
+    const tablet: PushingTablet = {
+      protocol: req.protocol,
+      deviceIds: new Set(await tabletDeviceIds(trx, device.deviceId)),
+      tokenOf: (m) => claims.get(m.mutationId) ?? null,
+    };
     const out: MutationResult[] = [];
     let lastSeq = row.last_seq;
-    const applier = fresh.length > 0 ? await BatchApplier.load(trx, ctx, current, fresh, receivedAt, locked) : null;
+    const applier = fresh.length > 0 ? await BatchApplier.load(trx, ctx, current, fresh, receivedAt, locked, tablet) : null;
     for (const m of mutations) {
-      if (m.seq < expected) out.push(await repeated(trx, current, m));
+      if (m.seq < expected) out.push(await repeated(trx, current, m, tablet));
       else {
         out.push(applier!.apply(m, evaluated.get(m.mutationId)!));
         lastSeq = m.seq;
@@ -577,16 +638,63 @@ export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, re
     await writeRows(trx, ctx.kind, [...(applier?.writes() ?? []), deviceSeen]);
     // After the rows: the change log's lock is the last one taken (context.ts).
     await logChanges(trx, ctx.kind, applier?.changes() ?? []);
-    return { out, lastSeq };
+    // Last of all: the audit chain's lock is taken after the change log's (audit/chain.ts).
+    await appendAuditMany(trx, acceptedMutationEvents(current, mutations, out), now);
+    // Only a tablet of protocol 2 sends its own audit entries; each is appended once, however often it comes.
+    const tabletAudit = await receiveTabletAudit(trx, current, req.auditEntries ?? [], receivedAt);
+    await appendAuditMany(trx, tabletAudit.events, now);
+    return { out, lastSeq, auditAcknowledged: tabletAudit.acknowledged };
   });
 
   const skew = Date.parse(req.clientTime) - now.getTime();
-  return {
-    protocol: PROTOCOL_VERSION,
+  const response = {
     // Everything up to the device's last applied seq is on the server, even beyond this batch.
     ackedThroughSeq: lastSeq,
     serverTime: receivedAt,
     ...(Math.abs(skew) > CLOCK_SKEW_LIMIT_MS ? { clockSkewMs: Math.round(skew) } : {}),
-    results,
   };
+  if (req.protocol === 1) return { protocol: 1, ...response, results: results.map(asProtocol1) } as unknown as PushResponse;
+  return { protocol: PROTOCOL_VERSION, ...response, results, ...(req.auditEntries !== undefined ? { auditAcknowledged } : {}) };
+}
+
+/**
+ * The tablet's audit entries not received before, as chain events: the clerk of the shift acts, in
+ * the device's township; ids, case number, revision and the changed fields' paths go into the chain,
+ * the values (personal) and the reason beside it. Recorded as received in the same transaction.
+ */
+async function receiveTabletAudit(trx: Kysely<Database>, device: DevicePrincipal, entries: readonly TabletAuditEntry[], receivedAt: string): Promise<{ events: ChainEvent[]; acknowledged: string[] }> {
+  if (entries.length === 0) return { events: [], acknowledged: [] };
+  const ids = [...new Set(entries.map((e) => e.id))];
+  const known = new Set((await trx.selectFrom('tablet_audit_received').select('entry_id').where('entry_id', 'in', ids).execute()).map((r) => r.entry_id));
+  const fresh = entries.filter((e, i) => !known.has(e.id) && entries.findIndex((x) => x.id === e.id) === i);
+  if (fresh.length > 0) await trx.insertInto('tablet_audit_received').values(fresh.map((e) => ({ entry_id: e.id, device_id: device.deviceId, received_at: receivedAt }))).execute();
+  const events: ChainEvent[] = fresh.map((e) => ({
+    action: `tablet.${e.action}`,
+    actor: e.actor,
+    role: null,
+    area: { level: 'township', code: device.townshipCode },
+    subject: e.caseId ?? `device:${device.deviceId}`,
+    detail: { entryId: e.id, deviceId: device.deviceId, caseNumber: e.caseNumber, revision: e.revision, fields: e.changes.map((c) => c.path) },
+    personal: { changes: e.changes, reason: e.reason },
+    occurredAt: e.at,
+  }));
+  return { events, acknowledged: ids };
+}
+
+/**
+ * A result as a tablet of protocol 1 reads it: it knows no refusals, so a refused case shows there
+ * as conflicting (需处理: the window asks the county), and keeps its last known revision.
+ */
+function asProtocol1(r: MutationResult): Omit<MutationResult, 'serverRevision' | 'refusal' | 'outcome'> & { outcome: 'applied' | 'duplicate' | 'conflict'; serverRevision: number } {
+  const { refusal, serverRevision, outcome, ...rest } = r;
+  if (outcome !== 'refused' && refusal === undefined) return { ...rest, outcome, serverRevision: serverRevision ?? 1 };
+  return { ...rest, outcome: outcome === 'refused' ? 'conflict' : outcome, serverRevision: serverRevision ?? 1, conflict: true };
+}
+
+/** What the pushing tablet is, for the checks of each mutation. */
+interface PushingTablet {
+  protocol: number;
+  /** Every device id of the tablet (tabletDeviceIds): its case numbers, cases, sequence and tokens may name any. */
+  deviceIds: ReadonlySet<string>;
+  tokenOf(m: WireMutation): { username: string; deviceId: string; expiresAt: string } | 'invalid' | null;
 }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { AreaLevel, Role } from '../../shared/roles';
 
 /** Tables as the server's Kysely queries see them. Each migration that adds a table adds it here. */
 export interface ServerMetaTable {
@@ -19,18 +20,25 @@ export interface TownshipsTable {
   created_at: string;
 }
 
-export type Role = 'admin' | 'clerk';
+export type { Role };
 
 export interface AccountsTable {
   id: string;
   username: string;
   display_name: string;
   role: Role;
-  /** A clerk's township; null for county admins. */
+  /** A tablet role's township (the same as its area); null for every other role. */
   township_code: string | null;
+  /** The account's area (migration 0008): a 盟市 and a county code both have 6 digits, hence the level. */
+  area_level: AreaLevel;
+  area_code: string;
   /** scrypt, see auth/passwords.ts. */
   password_hash: string;
   active: Flag;
+  /** Set by an admin's reset (a one-time password): until changed, the account may only change it. */
+  must_change_password: Generated<Flag>;
+  /** Its sessions were revoked: its tablets forget its PIN at their next pull, until it signs in online on one again. */
+  pin_revoked: Generated<Flag>;
   created_at: string;
   updated_at: string;
 }
@@ -51,6 +59,8 @@ export interface EnrolmentCodesTable {
   expires_at: string;
   redeemed_at: string | null;
   redeemed_by_device: string | null;
+  /** Thumbprint of the key the code was redeemed with: only that key gets the answer again. */
+  key_thumbprint: Generated<string | null>;
 }
 
 export interface DevicesTable {
@@ -65,6 +75,12 @@ export interface DevicesTable {
   last_seq: number;
   last_seen_at: string | null;
   app_version: string | null;
+  /** The tablet's ECDSA P-256 public key (JWK, JSON); null for devices enrolled before device keys. */
+  public_key: Generated<string | null>;
+  /** Of public_key: every device id one tablet was enrolled under shares it. */
+  key_thumbprint: Generated<string | null>;
+  /** The id the tablet numbered its cases with before this enrolment, when it was another. */
+  local_device_id: Generated<string | null>;
 }
 
 /** One revocation of a device: kept when the device is enrolled again. */
@@ -108,6 +124,8 @@ export interface CasesTable {
   registered_by_account: Generated<string | null>;
   /** A version came with a clerk account the server could not verify (see case_versions.clerk_problem). */
   clerk_unverified: Generated<Flag>;
+  /** A version came with a clerk token that had expired (a soft flag: the clerk was otherwise proved). */
+  clerk_token_expired: Generated<Flag>;
 }
 
 export interface CaseVersionsTable {
@@ -135,6 +153,8 @@ export interface CaseVersionsTable {
   clerk_account: Generated<string | null>;
   /** Why clerk_account could not be verified (a ClerkAccountProblem), or null. */
   clerk_problem: Generated<string | null>;
+  /** The clerk's user name proved by a token the server signed for this tablet; null when none was. */
+  clerk_verified: Generated<string | null>;
 }
 
 export interface AppliedMutationsTable {
@@ -142,9 +162,11 @@ export interface AppliedMutationsTable {
   device_id: string;
   seq: number;
   case_id: string;
-  outcome: 'applied' | 'conflict';
+  outcome: 'applied' | 'conflict' | 'refused';
   server_revision: number;
   received_at: string;
+  /** Why a refused mutation was (a CaseRefusal), so that a repeated push is answered the same. */
+  refusal: Generated<string | null>;
 }
 
 export interface ServerDeterminationsTable {
@@ -205,6 +227,57 @@ export interface SignInThrottleTable {
   locked_until: string | null;
 }
 
+/** One entry of the audit chain (see src/server/audit/chain.ts): never updated or deleted. */
+export interface AuditChainTable {
+  /** 1, 2, 3 … without gaps. */
+  seq: number;
+  /** The server's clock when appended (ISO). */
+  at: string;
+  /** For a tablet's entry: when it happened on the device. */
+  occurred_at: string | null;
+  action: string;
+  actor: string;
+  role: string | null;
+  area_level: 'township' | 'county' | 'league' | 'region' | null;
+  area_code: string | null;
+  subject: string | null;
+  /** Canonical JSON of what changed, without personal values; null when none. */
+  detail: string | null;
+  /** Salted SHA-256 of the personal values kept in audit_values; null when there were none. */
+  personal_sha256: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The single row (id 1) naming the last entry appended. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+  at: string | null;
+}
+
+/** The personal values of one audit entry: removable (redacted) without touching the chain. */
+export interface AuditValuesTable {
+  entry_seq: number;
+  area_level: AuditChainTable['area_level'];
+  area_code: string | null;
+  /** Null once redacted, with personal. */
+  salt: string | null;
+  /** JSON object; null once redacted. */
+  personal: string | null;
+  redacted_at: string | null;
+  /** The chain entry that records the redaction. */
+  redacted_by_seq: number | null;
+}
+
+/** A tablet audit entry (by its id, made on the tablet) already appended to the audit chain. */
+export interface TabletAuditReceivedTable {
+  entry_id: string;
+  device_id: string;
+  received_at: string;
+}
+
 export interface Database {
   server_meta: ServerMetaTable;
   townships: TownshipsTable;
@@ -221,6 +294,10 @@ export interface Database {
   parameter_sets: ParameterSetsTable;
   change_log: ChangeLogTable;
   sign_in_throttle: SignInThrottleTable;
+  tablet_audit_received: TabletAuditReceivedTable;
+  audit_chain: AuditChainTable;
+  audit_head: AuditHeadTable;
+  audit_values: AuditValuesTable;
 }
 
 /** Keys of server_meta that the server itself maintains. */

@@ -1,27 +1,44 @@
-// The county page's API: sign-in, townships, enrolment codes, devices, accounts, synced cases with
-// their flags, conflict resolution, correction requests, parameter sets. Every route asks the
-// policy (auth/policy.ts) before it acts.
+// The county page's API: sign-in, one's own password and session, townships, enrolment codes,
+// devices, accounts, synced cases with their flags, conflict resolution, correction requests,
+// parameter sets. Each route takes one action of the policy table (ADMIN_ROUTES): the policy checks
+// the account's role before anything is read, then the area of the target; lists are filtered by
+// the account's area.
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { accountOf, closeSession, openSession, SESSION_HOURS, sessionCookie } from '../auth/authenticate';
-import { authorize, type AdminOperation, type Principal } from '../auth/policy';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { accountOf, closeSession, openSession, SESSION_HOURS, sessionCookie, sessionTokenHash } from '../auth/authenticate';
+import { authorize, authorizeAccountManagement, decide, type AccountPrincipal } from '../auth/policy';
+import { auditBy } from '../audit/actor';
+import { appendAudit, auditHead } from '../audit/chain';
+import { auditedSignIn } from '../audit/events';
+import { AUDIT_PAGE_MAX, listAuditEntries } from '../audit/list';
+import { COUNTY_ACTIONS, grantOf, type CountyAction } from '../auth/policy-table';
 import { checkPassword } from '../auth/sign-in';
-import { CASE_FLAG_FILTERS, caseDetail, listCases, requestCorrection, resolveConflict, type CaseFlagFilter } from '../county/case-review';
+import { CASE_FLAG_FILTERS, caseArea, caseDetail, listCases, requestCorrection, resolveConflict, type CaseFlagFilter } from '../county/case-review';
 import {
+  accountAreaOf,
   createAccount,
   setAccountActive,
   createEnrolmentCode,
   createTownship,
+  deviceArea,
   listAccounts,
   listDevices,
   listSignInLocks,
   listTownships,
+  lockArea,
   publishParameterSet,
+  resetPassword,
   revokeDevice,
+  revokeSessions,
+  serverArea,
+  setOwnPassword,
+  townshipArea,
   unlockAccount,
   unlockAddress,
 } from '../county/administration';
 import { ApiError } from '../errors';
+import type { SessionInfo } from '../../shared/admin-api';
+import type { Area, Role } from '../../shared/roles';
 
 type Body = Record<string, unknown>;
 
@@ -37,102 +54,203 @@ function body(request: FastifyRequest): Body {
   return b;
 }
 
-export function registerAdmin(app: FastifyInstance): void {
-  const as = async (request: FastifyRequest, operation: AdminOperation): Promise<Principal & { kind: 'account' }> => {
-    const principal = await accountOf(app.county.db, request, app.county.now());
-    authorize(principal, { type: 'admin', operation });
-    return principal as Principal & { kind: 'account' };
+/**
+ * Every route of the county page that acts as a signed-in account, with the action of the policy
+ * table it takes. Login and logout take none (SESSION_ROUTES): they open and close the session.
+ */
+export const ADMIN_ROUTES = {
+  'GET /api/admin/session': 'session.read',
+  'POST /api/admin/password': 'password.change',
+  'GET /api/admin/townships': 'township.list',
+  'POST /api/admin/townships': 'township.create',
+  'POST /api/admin/enrolment-codes': 'enrolment-code.create',
+  'GET /api/admin/devices': 'device.list',
+  'POST /api/admin/devices/:deviceId/revoke': 'device.revoke',
+  'GET /api/admin/accounts': 'account.list',
+  'POST /api/admin/accounts': 'account.create',
+  'POST /api/admin/accounts/:username/disable': 'account.set-active',
+  'POST /api/admin/accounts/:username/enable': 'account.set-active',
+  'POST /api/admin/accounts/:username/reset-password': 'account.reset-password',
+  'POST /api/admin/accounts/:username/revoke-sessions': 'account.revoke-sessions',
+  'GET /api/admin/sign-in-locks': 'sign-in-lock.list',
+  'POST /api/admin/accounts/:username/unlock': 'sign-in-lock.clear',
+  'POST /api/admin/addresses/:address/unlock': 'sign-in-lock.clear',
+  'GET /api/admin/cases': 'case.list',
+  'GET /api/admin/cases/:id': 'case.read',
+  'POST /api/admin/cases/:id/resolve': 'case.resolve-conflict',
+  'POST /api/admin/cases/:id/correction-request': 'case.request-correction',
+  'POST /api/admin/parameter-sets': 'parameter-set.publish',
+  'GET /api/admin/audit/head': 'audit.read-head',
+  'GET /api/admin/audit': 'audit.list',
+} as const satisfies Record<string, CountyAction>;
+export type AdminRoute = keyof typeof ADMIN_ROUTES;
+
+export const SESSION_ROUTES = ['POST /api/admin/login', 'POST /api/admin/logout'] as const;
+
+/** What a route's handler gets beside the request: who asks, and the check of the target's area. */
+interface Guard {
+  who: AccountPrincipal;
+  /** Asks the policy about the target's area (null: there is no such target); throws the refusal. */
+  target(area: Area | null): void;
+}
+
+function sessionInfo(account: { username: string; display_name: string; role: Role; area_level: Area['level']; area_code: string; must_change_password: number }): SessionInfo {
+  return {
+    username: account.username,
+    displayName: account.display_name,
+    role: account.role,
+    area: { level: account.area_level, code: account.area_code },
+    mustChangePassword: account.must_change_password === 1,
+    actions: COUNTY_ACTIONS.filter((a) => grantOf(account.role, a) !== null),
   };
+}
+
+export function registerAdmin(app: FastifyInstance): void {
+  const ctx = app.county;
+  const route = (key: AdminRoute, handler: (request: FastifyRequest, reply: FastifyReply, guard: Guard) => Promise<unknown>) => {
+    const [method, url] = key.split(' ') as ['GET' | 'POST', string];
+    const action = ADMIN_ROUTES[key];
+    app.route({
+      method,
+      url,
+      handler: async (request, reply) => {
+        const principal = await accountOf(ctx.db, request, ctx.now());
+        // The role first, before anything about the target is read: a refusal here says nothing of it.
+        authorize(principal, { type: 'county', action });
+        const who = principal as AccountPrincipal;
+        return handler(request, reply, { who, target: (area) => authorize(who, { type: 'county', action, target: area }) });
+      },
+    });
+  };
+  const param = (request: FastifyRequest, name: string): string => (request.params as Record<string, string>)[name] ?? '';
 
   app.post('/api/admin/login', async (request, reply) => {
     const b = body(request);
     const username = typeof b.username === 'string' ? b.username.trim().toLowerCase() : '';
     const password = typeof b.password === 'string' ? b.password : '';
-    const account = await checkPassword(app.county, request.log, { username, password, address: request.ip });
-    if (!account) throw new ApiError(401, 'wrong-credentials', 'Unknown user name or wrong password');
-    authorize({ kind: 'anonymous' }, { type: 'account.sign-in', account: { role: account.role, active: account.active === 1 } });
-    const session = await openSession(app.county.db, account.id, app.county.now());
+    const account = await auditedSignIn(ctx, { channel: 'county-page', username, address: request.ip, device: null }, async () => {
+      const checked = await checkPassword(ctx, request.log, { username, password, address: request.ip });
+      if (!checked) throw new ApiError(401, 'wrong-credentials', 'Unknown user name or wrong password');
+      authorize({ kind: 'anonymous' }, { type: 'account.sign-in', account: { role: checked.role, active: checked.active === 1 } });
+      return checked;
+    });
+    const session = await openSession(ctx.db, account.id, ctx.now());
     reply.header('Set-Cookie', sessionCookie(session.token, SESSION_HOURS * 3600, request.protocol === 'https'));
-    return { username: account.username, displayName: account.display_name, role: account.role, expiresAt: session.expiresAt };
+    return { ...sessionInfo(account), expiresAt: session.expiresAt };
   });
 
   app.post('/api/admin/logout', async (request, reply) => {
-    await closeSession(app.county.db, request);
+    const leaving = await accountOf(ctx.db, request, ctx.now());
+    await closeSession(ctx.db, request);
+    if (leaving.kind === 'account') await appendAudit(ctx.db, { ...auditBy(leaving), action: 'sign-out', subject: leaving.username }, ctx.now());
     reply.header('Set-Cookie', sessionCookie('', 0, request.protocol === 'https'));
     return { ok: true };
   });
 
-  app.get('/api/admin/townships', async (request) => {
-    await as(request, 'township.list');
-    return { townships: await listTownships(app.county) };
-  });
-  app.post('/api/admin/townships', async (request, reply) => {
-    await as(request, 'township.create');
-    const b = body(request);
-    reply.code(201);
-    return createTownship(app.county, { code: b.code, name: b.name });
+  route('GET /api/admin/session', async (_request, _reply, { who }) => {
+    const account = await ctx.db.selectFrom('accounts').selectAll().where('id', '=', who.accountId).executeTakeFirstOrThrow();
+    return sessionInfo(account);
   });
 
-  app.post('/api/admin/enrolment-codes', async (request, reply) => {
-    const who = await as(request, 'enrolment-code.create');
+  // One's own password: the current one is checked and counted like a sign-in, so that a session left
+  // open is not a way to guess it.
+  route('POST /api/admin/password', async (request, _reply, { who }) => {
     const b = body(request);
-    reply.code(201);
-    return createEnrolmentCode(app.county, { townshipCode: b.townshipCode, hours: b.hours }, who.username);
+    const current = typeof b.currentPassword === 'string' ? b.currentPassword : '';
+    const checked = await checkPassword(ctx, request.log, { username: who.username, password: current, address: request.ip });
+    if (!checked) throw new ApiError(403, 'wrong-current-password', 'The current password is wrong');
+    if (b.newPassword === current) throw new ApiError(422, 'invalid-request', 'newPassword: must differ from the current one', { details: { problems: [{ path: 'newPassword', message: 'must differ from the current one' }] } });
+    const account = await setOwnPassword(ctx, who.accountId, b.newPassword, sessionTokenHash(request), auditBy(who));
+    return { username: account.username, mustChangePassword: account.mustChangePassword };
   });
 
-  app.get('/api/admin/devices', async (request) => {
-    await as(request, 'device.list');
-    return { devices: await listDevices(app.county) };
+  route('GET /api/admin/townships', async (_request, _reply, { who }) => ({ townships: await listTownships(ctx, who.area) }));
+  route('POST /api/admin/townships', async (request, reply, { who, target }) => {
+    const b = body(request);
+    // A malformed code has no area: createTownship refuses it by name.
+    const area = townshipArea(b.code);
+    if (area) target(area);
+    reply.code(201);
+    return createTownship(ctx, { code: b.code, name: b.name }, auditBy(who));
   });
-  app.post('/api/admin/devices/:deviceId/revoke', async (request) => {
-    const who = await as(request, 'device.revoke');
+
+  route('POST /api/admin/enrolment-codes', async (request, reply, { who, target }) => {
+    const b = body(request);
+    const area = townshipArea(b.townshipCode);
+    if (area) target(area);
+    reply.code(201);
+    return createEnrolmentCode(ctx, { townshipCode: b.townshipCode, hours: b.hours }, who.username, auditBy(who));
+  });
+
+  route('GET /api/admin/devices', async (_request, _reply, { who }) => ({ devices: await listDevices(ctx, who.area) }));
+  route('POST /api/admin/devices/:deviceId/revoke', async (request, _reply, { who, target }) => {
+    const deviceId = param(request, 'deviceId');
+    target(await deviceArea(ctx, deviceId));
     // The reason is optional, and so is a body that would carry it.
-    return revokeDevice(app.county, (request.params as { deviceId: string }).deviceId, who.username, objectBody(request)?.reason ?? '');
+    return revokeDevice(ctx, deviceId, who.username, objectBody(request)?.reason ?? '', auditBy(who));
   });
 
-  app.get('/api/admin/accounts', async (request) => {
-    await as(request, 'account.list');
-    return { accounts: await listAccounts(app.county) };
-  });
-  app.post('/api/admin/accounts', async (request, reply) => {
-    await as(request, 'account.create');
+  route('GET /api/admin/accounts', async (_request, _reply, { who }) => ({ accounts: await listAccounts(ctx, who.area) }));
+  route('POST /api/admin/accounts', async (request, reply, { who, target }) => {
     const b = body(request);
-    const role = b.role === undefined ? 'clerk' : b.role;
-    if (role !== 'clerk' && role !== 'admin') throw new ApiError(422, 'invalid-request', 'role: must be "clerk" or "admin"', { details: { problems: [{ path: 'role', message: 'must be "clerk" or "admin"' }] } });
+    const input = { username: b.username, displayName: b.displayName, password: b.password, role: b.role ?? 'window-clerk', area: b.area, townshipCode: b.townshipCode };
+    // The new account's area must lie within the admin's: no role of a wider area or another place.
+    // Input that gives no area is refused by createAccount, naming every problem at once.
+    let area: Area | undefined;
+    try {
+      area = accountAreaOf(input);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+    }
+    if (area) target(area);
     reply.code(201);
-    return createAccount(app.county, { username: b.username, displayName: b.displayName, password: b.password, role, townshipCode: b.townshipCode });
+    return createAccount(ctx, input, auditBy(who));
+  });
+
+  /** The account's area within the caller's, and its role one he may manage (see authorizeAccountManagement). */
+  const managedAccount = async (who: AccountPrincipal, target: (area: Area | null) => void, username: string): Promise<void> => {
+    const row = await ctx.db.selectFrom('accounts').select(['username', 'role', 'area_level', 'area_code']).where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+    const area: Area | null = row ? { level: row.area_level, code: row.area_code } : null;
+    target(area);
+    authorizeAccountManagement(who, { username: row!.username, role: row!.role, area: area! });
+  };
+
+  route('POST /api/admin/accounts/:username/disable', async (request, _reply, { who, target }) => {
+    await managedAccount(who, target, param(request, 'username'));
+    return setAccountActive(ctx, param(request, 'username'), false, who.username, auditBy(who));
+  });
+  route('POST /api/admin/accounts/:username/enable', async (request, _reply, { who, target }) => {
+    await managedAccount(who, target, param(request, 'username'));
+    return setAccountActive(ctx, param(request, 'username'), true, who.username, auditBy(who));
+  });
+  route('POST /api/admin/accounts/:username/reset-password', async (request, _reply, { who, target }) => {
+    await managedAccount(who, target, param(request, 'username'));
+    return resetPassword(ctx, param(request, 'username'), auditBy(who));
+  });
+  route('POST /api/admin/accounts/:username/revoke-sessions', async (request, _reply, { who, target }) => {
+    await managedAccount(who, target, param(request, 'username'));
+    return revokeSessions(ctx, param(request, 'username'), auditBy(who));
   });
 
   // Locks after repeated wrong passwords (auth/throttle.ts): the admin may lift one sooner.
-  app.post('/api/admin/accounts/:username/disable', async (request) => {
-    const admin = await as(request, 'account.set-active');
-    return setAccountActive(app.county, (request.params as { username: string }).username, false, admin.username);
+  route('GET /api/admin/sign-in-locks', async (_request, _reply, { who }) => ({ locks: await listSignInLocks(ctx, who.area) }));
+  route('POST /api/admin/accounts/:username/unlock', async (request, _reply, { who, target }) => {
+    target(await lockArea(ctx, param(request, 'username')));
+    return unlockAccount(ctx, param(request, 'username'), auditBy(who));
   });
-  app.post('/api/admin/accounts/:username/enable', async (request) => {
-    const admin = await as(request, 'account.set-active');
-    return setAccountActive(app.county, (request.params as { username: string }).username, true, admin.username);
-  });
-  app.get('/api/admin/sign-in-locks', async (request) => {
-    await as(request, 'sign-in-lock.list');
-    return { locks: await listSignInLocks(app.county) };
-  });
-  app.post('/api/admin/accounts/:username/unlock', async (request) => {
-    await as(request, 'sign-in-lock.clear');
-    return unlockAccount(app.county, (request.params as { username: string }).username);
-  });
-  app.post('/api/admin/addresses/:address/unlock', async (request) => {
-    await as(request, 'sign-in-lock.clear');
-    return unlockAddress(app.county, (request.params as { address: string }).address);
+  route('POST /api/admin/addresses/:address/unlock', async (request, _reply, { who, target }) => {
+    target(await serverArea(ctx));
+    return unlockAddress(ctx, param(request, 'address'), auditBy(who));
   });
 
-  app.get('/api/admin/cases', async (request) => {
-    await as(request, 'case.list');
+  route('GET /api/admin/cases', async (request, _reply, { who }) => {
     const q = request.query as Record<string, string | undefined>;
     const flags: readonly CaseFlagFilter[] = CASE_FLAG_FILTERS;
     const flag = flags.find((f) => f === q.flag);
     if (q.flag !== undefined && flag === undefined) throw new ApiError(422, 'invalid-request', `flag: must be one of ${flags.join(', ')}`, { details: { problems: [{ path: 'flag', message: `must be one of ${flags.join(', ')}` }] } });
     return {
-      cases: await listCases(app.county, {
+      cases: await listCases(ctx, {
+        area: who.area,
         ...(flag ? { flag } : {}),
         ...(q.township ? { townshipCode: q.township } : {}),
         ...(q.limit && /^\d+$/.test(q.limit) ? { limit: Number(q.limit) } : {}),
@@ -140,22 +258,44 @@ export function registerAdmin(app: FastifyInstance): void {
       }),
     };
   });
-  app.get('/api/admin/cases/:id', async (request) => {
-    await as(request, 'case.read');
-    return caseDetail(app.county, (request.params as { id: string }).id);
+  route('GET /api/admin/cases/:id', async (request, _reply, { who, target }) => {
+    const area = await caseArea(ctx, param(request, 'id'));
+    target(area);
+    const detail = await caseDetail(ctx, param(request, 'id'), who.area);
+    // Every county reading of a veteran's personal data is on record, after it succeeded.
+    await appendAudit(ctx.db, { ...auditBy(who), action: 'case.read', subject: param(request, 'id'), area }, ctx.now());
+    return detail;
   });
-  app.post('/api/admin/cases/:id/resolve', async (request) => {
-    const who = await as(request, 'case.resolve-conflict');
-    return resolveConflict(app.county, (request.params as { id: string }).id, body(request).versionId, who.username);
+  route('POST /api/admin/cases/:id/resolve', async (request, _reply, { who, target }) => {
+    target(await caseArea(ctx, param(request, 'id')));
+    return resolveConflict(ctx, param(request, 'id'), body(request).versionId, who.username, who.area, auditBy(who));
   });
-  app.post('/api/admin/cases/:id/correction-request', async (request) => {
-    const who = await as(request, 'case.request-correction');
-    return requestCorrection(app.county, (request.params as { id: string }).id, body(request).message, who.username);
+  route('POST /api/admin/cases/:id/correction-request', async (request, _reply, { who, target }) => {
+    target(await caseArea(ctx, param(request, 'id')));
+    return requestCorrection(ctx, param(request, 'id'), body(request).message, who.username, who.area, auditBy(who));
   });
 
-  app.post('/api/admin/parameter-sets', async (request, reply) => {
-    const who = await as(request, 'parameter-set.publish');
+  // A parameter set reaches every tablet of the server: its area is that of all the server's townships.
+  route('POST /api/admin/parameter-sets', async (request, reply, { who, target }) => {
+    target(await serverArea(ctx));
     reply.code(201);
-    return publishParameterSet(app.county, body(request).document, who.username);
+    return publishParameterSet(ctx, body(request).document, who.username, auditBy(who));
+  });
+
+  // The audit chain (audit/chain.ts): its head for anyone to compare with a copy kept elsewhere, its
+  // entries to those who audit, of their area, personal values to those who may read cases.
+  route('GET /api/admin/audit/head', async () => auditHead(ctx.db));
+  route('GET /api/admin/audit', async (request, _reply, { who }) => {
+    const q = request.query as Record<string, string | undefined>;
+    const number = (name: string, v: string | undefined, fallback: number, max: number): number => {
+      if (v === undefined) return fallback;
+      if (!/^\d{1,12}$/.test(v) || Number(v) > max) throw new ApiError(422, 'invalid-request', `${name}: a whole number from 0 to ${max}`, { details: { problems: [{ path: name, message: `a whole number from 0 to ${max}` }] } });
+      return Number(v);
+    };
+    const after = number('after', q.after, 0, Number.MAX_SAFE_INTEGER);
+    const limit = Math.max(1, number('limit', q.limit, 100, AUDIT_PAGE_MAX));
+    const withPersonal = decide(who, { type: 'county', action: 'case.read' }).allow;
+    const entries = await listAuditEntries(ctx.db, { area: who.area, serverArea: await serverArea(ctx), after, limit, withPersonal });
+    return { head: await auditHead(ctx.db), entries };
   });
 }

@@ -2,8 +2,9 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-  PROTOCOL_VERSION,
   SUPPORTED_CASE_SCHEMA_VERSIONS,
+  SUPPORTED_ENROL_PROTOCOL_VERSIONS,
+  SUPPORTED_PROTOCOL_VERSIONS,
   parseEnrolRequest,
   parsePullRequest,
   parsePushRequest,
@@ -13,17 +14,20 @@ import { deviceOf } from '../auth/authenticate';
 import { authorize, type Principal } from '../auth/policy';
 import { beginAttempt, enrolmentKeys } from '../auth/attempts';
 import { checkPassword } from '../auth/sign-in';
+import { CLERK_TOKEN_DAYS, clerkTokenSecret, signClerkToken } from '../auth/clerk-token';
+import { clearPinRevocation } from '../county/administration';
 import { redeemEnrolmentCode } from '../county/enrolment';
 import { ingestPush } from '../county/ingest';
 import { pullChanges } from '../county/pull';
 import { ApiError } from '../errors';
+import { auditedSignIn } from '../audit/events';
 
 /** The parsed value, or the refusal: version codes first (请更新应用), then field-named problems. */
-function accept<T>(parsed: Parsed<T>, invalidCode: 'invalid-batch' | 'invalid-request'): T {
+function accept<T>(parsed: Parsed<T>, invalidCode: 'invalid-batch' | 'invalid-request', protocols: readonly number[] = SUPPORTED_PROTOCOL_VERSIONS): T {
   if (parsed.ok) return parsed.value;
   const lines = parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
   if (parsed.code === 'protocol-mismatch') {
-    throw new ApiError(400, 'protocol-mismatch', `Protocol version mismatch (${lines}); update the app`, { details: { supported: [PROTOCOL_VERSION], problems: parsed.problems } });
+    throw new ApiError(400, 'protocol-mismatch', `Protocol version mismatch (${lines}); update the app`, { details: { supported: [...protocols], problems: parsed.problems } });
   }
   if (parsed.code === 'schema-mismatch') {
     throw new ApiError(400, 'schema-mismatch', `Case schema version mismatch (${lines}); update the app`, { details: { supported: [...SUPPORTED_CASE_SCHEMA_VERSIONS], problems: parsed.problems } });
@@ -54,7 +58,7 @@ const CODE_GUESS_REFUSALS: ReadonlySet<string> = new Set(['enrolment-code-invali
 
 export function registerSync(app: FastifyInstance): void {
   app.post('/api/enrol', async (request) => {
-    const req = accept(parseEnrolRequest(request.body), 'invalid-request');
+    const req = accept(parseEnrolRequest(request.body), 'invalid-request', SUPPORTED_ENROL_PROTOCOL_VERSIONS);
     const attempt = await beginAttempt(app.county, 'enrolment', enrolmentKeys(request.ip));
     try {
       const enrolled = await redeemEnrolmentCode(app.county, req);
@@ -94,8 +98,28 @@ export function registerSync(app: FastifyInstance): void {
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { username?: unknown; password?: unknown };
     const username = typeof body.username === 'string' ? body.username.trim().toLowerCase() : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    const clerk = await checkPassword(app.county, request.log, { username, password, address: request.ip });
-    authorize(principal, { type: 'clerk.sign-in', clerk: clerk && { role: clerk.role, townshipCode: clerk.township_code, active: clerk.active === 1 } });
-    return { clerk: { username: clerk!.username, displayName: clerk!.display_name, townshipCode: clerk!.township_code, active: clerk!.active === 1 } };
+    const signingOn = principal as Principal & { kind: 'device' };
+    const clerk = await auditedSignIn(app.county, { channel: 'tablet', username, address: request.ip, device: signingOn }, async () => {
+      const checked = await checkPassword(app.county, request.log, { username, password, address: request.ip });
+      authorize(principal, { type: 'clerk.sign-in', clerk: checked && { role: checked.role, townshipCode: checked.township_code, active: checked.active === 1, mustChangePassword: checked.must_change_password === 1 } });
+      return checked!;
+    });
+    // Signed in online again after an admin revoked his sessions: his PIN may be kept again.
+    await clearPinRevocation(app.county, clerk!.id);
+    const device = principal as Principal & { kind: 'device' };
+    const now = app.county.now();
+    const expiresAt = new Date(now.getTime() + CLERK_TOKEN_DAYS * 86_400_000).toISOString();
+    // What his changes carry from now on, offline too: the proof that he signed in here.
+    const token = signClerkToken(await clerkTokenSecret(app.county.db, now), {
+      username: clerk!.username,
+      townshipCode: device.townshipCode,
+      deviceId: device.deviceId,
+      issuedAt: now.toISOString(),
+      expiresAt,
+    });
+    return {
+      clerk: { username: clerk!.username, displayName: clerk!.display_name, townshipCode: clerk!.township_code, active: clerk!.active === 1 },
+      clerkToken: { token, expiresAt },
+    };
   });
 }

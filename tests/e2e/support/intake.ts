@@ -1,4 +1,4 @@
-// Driving the intake screen in real Chromium as a clerk does: pick the shift's clerk, fill the form
+// Driving the intake screen in real Chromium as a clerk does: sign in the shift's clerk, fill the form
 // from a case JSON (tests/fixtures/examples), save, read the case number. Shared by the intake and
 // print end-to-end tests.
 import { readFileSync } from 'node:fs';
@@ -43,22 +43,65 @@ export async function openAppThenGoOffline(context: BrowserContext, url: string,
   return page;
 }
 
-export async function waitForIntakeForm(page: Page): Promise<void> {
-  await page.locator('form[aria-label]').first().waitFor();
+/** The PIN every clerk of the tests' tablets (not enrolled) sets for his name. */
+export const TEST_PIN = '270418';
+/** The clerk the tests sign in as when a screen is wanted and the tablet is locked. */
+export const TEST_CLERK = '王丽';
+
+/**
+ * Signs `name` in on the lock screen of a tablet not enrolled: the first clerk of a fresh tablet sets
+ * his PIN there; a clerk already on the tablet taps his name (unless his PIN form is up) and types it.
+ */
+export async function signInLocal(page: Page, name: string, pin: string = TEST_PIN): Promise<void> {
+  const lock = page.getByTestId('lock-screen');
+  const first = lock.getByTestId('add-local-clerk');
+  const names = lock.getByRole('group', { name: '本机经办人' });
+  const pinField = lock.getByLabel('PIN（6位数字）');
+  await first.or(names).or(pinField).first().waitFor();
+  if ((await first.count()) > 0) {
+    await first.getByLabel('经办人姓名').fill(name);
+    await first.getByLabel('新 PIN').fill(pin);
+    await first.getByLabel('再输入一次').fill(pin);
+    await first.getByRole('button', { name: '设置 PIN 并登录' }).click();
+  } else {
+    const shown = (await pinField.count()) > 0 ? await lock.locator('form strong').first().innerText() : null;
+    if (shown !== name) {
+      if (shown !== null) await lock.getByRole('button', { name: '换人' }).click();
+      await names.getByRole('button', { name, exact: true }).click();
+    }
+    await pinField.fill(pin);
+    await lock.getByRole('button', { name: '登录', exact: true }).click();
+  }
+  await lock.waitFor({ state: 'detached' });
 }
 
-/** Starts the shift as `name` (adding the name if the tablet has not seen it). */
+/** Waits for the intake form; a locked tablet (every load of the page starts locked) is signed in as the test clerk first. */
+export async function waitForIntakeForm(page: Page): Promise<void> {
+  await unlockFor(page, 'form.intake-form');
+}
+
+/** Signs in as `name` if the tablet is locked (after a reload, an idle time), then waits for `what` to show. */
+export async function unlockFor(page: Page, what: string, name: string = TEST_CLERK): Promise<void> {
+  await page.locator(`${what}, [data-testid="lock-screen"]`).first().waitFor();
+  if ((await page.getByTestId('lock-screen').count()) > 0) await signInLocal(page, name);
+  await page.locator(what).first().waitFor();
+}
+
+/** Starts the shift as `name` on a tablet not enrolled (a clerk on shift adds a name the tablet has not seen). */
 export async function pickClerk(page: Page, name: string): Promise<void> {
-  const bar = page.getByTestId('shift-bar');
-  if ((await bar.getByTestId('current-clerk').count()) > 0 && (await bar.getByTestId('current-clerk').innerText()) === name) return;
-  if ((await bar.getByRole('button', { name: '换班' }).count()) > 0) await bar.getByRole('button', { name: '换班' }).click();
-  const known = bar.getByRole('group', { name: '选择本人姓名' }).getByRole('button', { name, exact: true });
-  if ((await known.count()) > 0) await known.click();
-  else {
-    await bar.locator('input[type="text"]').fill(name);
-    await bar.getByRole('button', { name: '开始当班' }).click();
-  }
-  await bar.getByTestId('current-clerk').getByText(name, { exact: true }).waitFor();
+  const bar = page.getByTestId('shift-bar').or(page.getByTestId('lock-screen'));
+  await bar.first().waitFor();
+  if ((await page.getByTestId('lock-screen').count()) > 0) return signInLocal(page, name);
+  const current = page.getByTestId('shift-bar').getByTestId('current-clerk');
+  if ((await current.innerText()) === name) return;
+  await page.getByTestId('shift-bar').getByRole('button', { name: '添加经办人' }).click();
+  const add = page.getByTestId('add-local-clerk');
+  await add.getByLabel('经办人姓名').fill(name);
+  await add.getByLabel('新 PIN').fill(TEST_PIN);
+  await add.getByLabel('再输入一次').fill(TEST_PIN);
+  await add.getByRole('button', { name: '添加经办人' }).click();
+  await page.getByTestId('shift-bar').getByRole('button', { name: '换班' }).click();
+  await signInLocal(page, name);
 }
 
 export async function typeField(page: Page, path: string, value: string): Promise<void> {

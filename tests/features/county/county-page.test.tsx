@@ -45,16 +45,22 @@ function browserFetch(): typeof fetch {
 
 let lastCredential = '';
 
-async function tabletPush(county: Awaited<ReturnType<typeof setUpCounty>>, townshipCode: string, make: (t: TabletSim) => void) {
+async function tabletPush(
+  county: Awaited<ReturnType<typeof setUpCounty>>,
+  townshipCode: string,
+  make: (t: TabletSim) => void,
+  signedIn: (t: TabletSim, credential: string) => Promise<void> = async () => {},
+) {
   const t = new TabletSim();
   const credential = await county.enrol(t, townshipCode);
   lastCredential = credential;
+  await signedIn(t, credential);
   make(t);
   const fetchImpl = (async (url: string, init: RequestInit) => {
     const res = await app.inject({ method: 'POST', url: new URL(url).pathname, headers: init.headers as Record<string, string>, payload: Buffer.from(init.body as Uint8Array) });
     return new Response(res.body, { status: res.statusCode });
   }) as unknown as typeof fetch;
-  const config = { baseUrl: 'http://county.test', deviceId: t.deviceId, credential, appVersion: 'test', fetch: fetchImpl, now: () => new Date(), compress: nodeGzip, timeoutMs: 30_000, batchSize: 50 };
+  const config = { baseUrl: 'http://county.test', deviceId: t.deviceId, credential, clerkTokens: t.clerkTokens, appVersion: 'test', fetch: fetchImpl, now: () => new Date(), compress: nodeGzip, timeoutMs: 30_000, batchSize: 50 };
   expect(await pushOnce(config, t)).toMatchObject({ kind: 'pushed' });
   return t;
 }
@@ -158,7 +164,7 @@ describe('the county page', () => {
     await setUpCounty(app);
     render(<CountyPage api={createAdminApi('', browserFetch())} />);
     await signIn();
-    fireEvent.click(screen.getByRole('tab', { name: '经办人账号' }));
+    fireEvent.click(screen.getByRole('tab', { name: '账号' }));
     fireEvent.change(screen.getByLabelText('用户名（字母、数字）'), { target: { value: 'wangfang' } });
     fireEvent.change(screen.getByLabelText('姓名'), { target: { value: '王芳' } });
     fireEvent.change(screen.getByLabelText('初始密码'), { target: { value: 'window clerk password' } });
@@ -170,14 +176,23 @@ describe('the county page', () => {
 
   it('shows the clerk account that registered each case, and flags a case whose account the county could not verify, with the reason', async () => {
     const county = await setUpCounty(app);
-    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'clerk', townshipCode: '150102001' });
-    await createAccount(app.county, { username: 'lisi', displayName: '李四', password: 'window clerk password', role: 'clerk', townshipCode: '150102001' });
-    await app.county.db.updateTable('accounts').set({ active: 0 }).where('username', '=', 'lisi').execute();
+    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'window-clerk', townshipCode: '150102001' });
+    await createAccount(app.county, { username: 'lisi', displayName: '李四', password: 'window clerk password', role: 'window-clerk', townshipCode: '150102001' });
     let unverified = '';
-    await tabletPush(county, '150102001', (t) => {
-      t.create(1, '王芳', 'wangfang');
-      unverified = t.create(2, '李四', 'lisi').id;
-    });
+    await tabletPush(
+      county,
+      '150102001',
+      (t) => {
+        t.create(1, '王芳', 'wangfang');
+        unverified = t.create(2, '李四', 'lisi').id;
+      },
+      // Both signed in online on the tablet; 李四 was disabled before the tablet synced his case.
+      async (t, credential) => {
+        await county.signIn(t, credential, 'wangfang', 'window clerk password');
+        await county.signIn(t, credential, 'lisi', 'window clerk password');
+        await app.county.db.updateTable('accounts').set({ active: 0 }).where('username', '=', 'lisi').execute();
+      },
+    );
     render(<CountyPage api={createAdminApi('', browserFetch())} />);
     await signIn();
     await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 2 件'));
@@ -199,7 +214,7 @@ describe('the county page', () => {
     const now = new Date('2024-05-01T08:00:00.000Z');
     app = await buildServer({ host: '127.0.0.1', port: 0, dataDir: dir, database: { kind: 'sqlite', file: join(dir, 'jiexu.sqlite') }, tls: null, distDir: join(dir, 'dist'), logLevel: 'silent' }, { now: () => now });
     await setUpCounty(app);
-    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'clerk', townshipCode: '150102001' });
+    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'window-clerk', townshipCode: '150102001' });
     for (let i = 0; i < 5; i++) await beginAttempt(app.county, 'sign-in', signInKeys(ADMIN.username, '10.9.9.9'));
     for (let i = 0; i < 5; i++) await beginAttempt(app.county, 'sign-in', signInKeys('wangfang', '10.9.9.9'));
 
@@ -211,7 +226,7 @@ describe('the county page', () => {
 
     await clearCount(app.county, { kind: 'account', subject: ADMIN.username });
     await signIn();
-    fireEvent.click(screen.getByRole('tab', { name: '经办人账号' }));
+    fireEvent.click(screen.getByRole('tab', { name: '账号' }));
     const locked = await screen.findByTestId('account-locked');
     expect(locked.textContent).toContain('密码输错次数过多，锁定至');
     fireEvent.click(within(locked).getByRole('button', { name: '解除锁定' }));
@@ -221,10 +236,10 @@ describe('the county page', () => {
 
   it('disables a clerk who left with 停用 (after asking), shows 已停用 and 启用, and refuses in Chinese to disable the admin himself', async () => {
     await setUpCounty(app);
-    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'clerk', townshipCode: '150102001' });
+    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'window-clerk', townshipCode: '150102001' });
     render(<CountyPage api={createAdminApi('', browserFetch())} />);
     await signIn();
-    fireEvent.click(screen.getByRole('tab', { name: '经办人账号' }));
+    fireEvent.click(screen.getByRole('tab', { name: '账号' }));
     const row = () => screen.getAllByTestId('county-account-row').find((r) => r.getAttribute('data-username') === 'wangfang')!;
     await waitFor(() => expect(row()).toBeTruthy());
     const asked: string[] = [];

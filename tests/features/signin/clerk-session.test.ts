@@ -8,9 +8,9 @@ import { setPin, signInAtCounty, signInWithPin } from '../../../src/features/sig
 import { buildServer } from '../../../src/server/app';
 import { createAccount, createEnrolmentCode } from '../../../src/server/county/administration';
 import { createClerkCredentialsRepository, createDeviceRepository, MAX_PIN_FAILURES, type JiexuDb } from '../../../src/storage';
-import { PROTOCOL_VERSION, type ClerkPublic } from '../../../src/shared/sync-protocol';
+import type { ClerkPublic } from '../../../src/shared/sync-protocol';
 import { freshDb, steppingClock } from '../../storage/support';
-import { ADMIN, OTHER_TOWNSHIP, setUpCounty, TOWNSHIP } from '../../support/sync-fixtures';
+import { ADMIN, OTHER_TOWNSHIP, setUpCounty, TabletSim, TOWNSHIP } from '../../support/sync-fixtures';
 
 const WANG: ClerkPublic = { username: 'wangfang', displayName: '王芳', townshipCode: TOWNSHIP.code, active: true };
 const LI: ClerkPublic = { username: 'lisi', displayName: '李四', townshipCode: TOWNSHIP.code, active: true };
@@ -102,8 +102,8 @@ describe('online sign-in at the county', () => {
       { now: () => new Date('2024-05-01T08:00:00.000Z') },
     );
     await setUpCounty(app);
-    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'clerk', townshipCode: TOWNSHIP.code });
-    await createAccount(app.county, { username: 'zhaoliu', displayName: '赵六', password: 'window clerk password', role: 'clerk', townshipCode: OTHER_TOWNSHIP.code });
+    await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'window-clerk', townshipCode: TOWNSHIP.code });
+    await createAccount(app.county, { username: 'zhaoliu', displayName: '赵六', password: 'window clerk password', role: 'window-clerk', townshipCode: OTHER_TOWNSHIP.code });
   });
   afterEach(async () => {
     await app.close();
@@ -119,8 +119,9 @@ describe('online sign-in at the county', () => {
     const device = createDeviceRepository(db);
     const { deviceId } = await device.getOrCreateDevice();
     const { code } = await createEnrolmentCode(app.county, { townshipCode: TOWNSHIP.code }, ADMIN.username);
-    const res = await app.inject({ method: 'POST', url: '/api/enrol', payload: { protocol: PROTOCOL_VERSION, appVersion: 'test', code, deviceId } });
-    await device.saveEnrolment({ serverUrl: 'http://county.test', credential: res.json<{ credential: string }>().credential, township: TOWNSHIP });
+    const res = await app.inject({ method: 'POST', url: '/api/enrol', payload: await new TabletSim(deviceId).enrolRequest(code, app.county.now()) });
+    const enrolled = res.json<{ credential: string; deviceId: string }>();
+    await device.saveEnrolment({ serverUrl: 'http://county.test', credential: enrolled.credential, deviceId: enrolled.deviceId, township: TOWNSHIP });
     return device;
   }
 

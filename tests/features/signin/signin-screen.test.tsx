@@ -33,7 +33,7 @@ function setUp() {
 describe('the sign-in screen', () => {
   it('on a tablet nobody signed in on yet: the online sign-in, then a new PIN, then the shift starts', async () => {
     const s = setUp();
-    await s.device.saveEnrolment({ serverUrl: 'https://county.example', credential: 'dev_0123456789abcdefghijkl', township: { code: '150102001', name: '海拉尔路街道' } });
+    await s.device.saveEnrolment({ serverUrl: 'https://county.example', credential: 'dev_0123456789abcdefghijkl', deviceId: 'K7Q2MX3B', township: { code: '150102001', name: '海拉尔路街道' } });
     render(<SignInScreen credentials={s.credentials} device={s.device} onSignedIn={s.onSignedIn} fetch={s.fetchImpl} />);
 
     fireEvent.change(await screen.findByLabelText('用户名'), { target: { value: 'wangfang' } });
@@ -47,8 +47,8 @@ describe('the sign-in screen', () => {
     fireEvent.change(await screen.findByLabelText('新 PIN'), { target: { value: '482916' } });
     fireEvent.change(screen.getByLabelText('再输入一次'), { target: { value: '482916' } });
     fireEvent.click(screen.getByRole('button', { name: '设置 PIN 并登录' }));
-    await waitFor(() => expect(s.onSignedIn).toHaveBeenCalledWith({ username: 'wangfang', displayName: '王芳' }));
-    expect((await s.credentials.list()).map((c) => c.username)).toEqual(['wangfang']);
+    await waitFor(() => expect(s.onSignedIn).toHaveBeenCalledWith({ username: 'wangfang', displayName: '王芳' }, 'password'));
+    expect((await s.credentials.list()).map((c) => [c.username, c.hasPassword])).toEqual([['wangfang', true]]);
   });
 
   it('says so when the tablet is not enrolled', async () => {
@@ -61,29 +61,44 @@ describe('the sign-in screen', () => {
     expect(s.calls).toEqual([]);
   });
 
-  it('offline: the clerk taps his name and types his PIN; a wrong one says how many tries are left', async () => {
+  it('within his shift the clerk types his PIN; a wrong one says how many tries are left', async () => {
     const s = setUp();
     await setPin(s.credentials, WANG, '482916', '482916');
-    render(<SignInScreen credentials={s.credentials} device={s.device} onSignedIn={s.onSignedIn} />);
-    fireEvent.click(await screen.findByRole('button', { name: '王芳' }));
-    const pin = screen.getByLabelText('PIN（6位数字）');
+    render(<SignInScreen credentials={s.credentials} device={s.device} onSignedIn={s.onSignedIn} pinClerk="wangfang" />);
+    const pin = await screen.findByLabelText('PIN（6位数字）');
     fireEvent.change(pin, { target: { value: '111112' } });
     fireEvent.click(screen.getByRole('button', { name: '登录' }));
     expect((await screen.findByRole('alert')).textContent).toBe('PIN 不正确，还可再试4次。');
     fireEvent.change(pin, { target: { value: '482916' } });
     fireEvent.click(screen.getByRole('button', { name: '登录' }));
-    await waitFor(() => expect(s.onSignedIn).toHaveBeenCalledWith({ username: 'wangfang', displayName: '王芳' }));
+    await waitFor(() => expect(s.onSignedIn).toHaveBeenCalledWith({ username: 'wangfang', displayName: '王芳' }, 'pin'));
   });
 
-  it('a locked clerk is sent to the online sign-in', async () => {
+  it('with no shift of his open, a clerk who taps his name is asked for his password, which is checked on the tablet offline', async () => {
     const s = setUp();
-    await setPin(s.credentials, WANG, '482916', '482916');
-    for (let i = 0; i < 5; i++) await s.credentials.recordFailure('wangfang');
+    await setPin(s.credentials, WANG, '482916', '482916', 'right password');
     render(<SignInScreen credentials={s.credentials} device={s.device} onSignedIn={s.onSignedIn} />);
-    fireEvent.click(await screen.findByRole('button', { name: /王芳/ }));
-    expect((await screen.findByRole('alert')).textContent).toContain('锁定');
+    fireEvent.click(await screen.findByRole('button', { name: '王芳' }));
+    expect(screen.queryByLabelText('PIN（6位数字）')).toBeNull();
+    fireEvent.change(screen.getByLabelText('密码'), { target: { value: 'wrong password' } });
+    fireEvent.click(screen.getByRole('button', { name: '密码登录' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('密码不正确。');
+    fireEvent.change(screen.getByLabelText('密码'), { target: { value: 'right password' } });
+    fireEvent.click(screen.getByRole('button', { name: '密码登录' }));
+    await waitFor(() => expect(s.onSignedIn).toHaveBeenCalledWith({ username: 'wangfang', displayName: '王芳' }, 'password'), { timeout: 10_000 });
+  });
+
+  it('after five wrong PINs the PIN is refused until the password is given, which clears the count', async () => {
+    const s = setUp();
+    await setPin(s.credentials, WANG, '482916', '482916', 'right password');
+    for (let i = 0; i < 5; i++) await s.credentials.recordFailure('wangfang');
+    render(<SignInScreen credentials={s.credentials} device={s.device} onSignedIn={s.onSignedIn} pinClerk="wangfang" />);
+    expect((await screen.findByRole('alert')).textContent).toContain('PIN 已停用');
     expect((screen.getByLabelText('PIN（6位数字）') as HTMLInputElement).disabled).toBe(true);
-    fireEvent.click(screen.getByRole('button', { name: '联网用密码登录' }));
-    expect(await screen.findByLabelText('用户名')).toBeDefined();
+    fireEvent.click(screen.getByRole('button', { name: '用密码登录' }));
+    fireEvent.change(await screen.findByLabelText('密码'), { target: { value: 'right password' } });
+    fireEvent.click(screen.getByRole('button', { name: '密码登录' }));
+    await waitFor(() => expect(s.onSignedIn).toHaveBeenCalledWith({ username: 'wangfang', displayName: '王芳' }, 'password'), { timeout: 10_000 });
+    expect(await s.credentials.get('wangfang')).toMatchObject({ failedAttempts: 0, lockedAt: null });
   });
 });

@@ -1,5 +1,5 @@
 // The app wires the sync service: the header badge on every screen, the 同步 route, the county route.
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../src/app/App';
 import { parseRoute, paths } from '../../../src/app/router';
@@ -24,15 +24,14 @@ describe('sync in the app', () => {
     expect(parseRoute('#/sync/x')).toMatchObject({ name: 'not-found' });
   });
 
-  it('shows the pending count and last sync in the header, and the enrolment form on 同步 for a new tablet', async () => {
+  it('a new tablet starts locked: the lock screen offers its first clerk and the enrolment, the header no count', async () => {
     window.location.hash = '#/sync';
     render(<App updater={updater()} />);
-    expect(await screen.findByTestId('enrol-form')).toBeDefined();
-    await waitFor(() => expect(screen.getByTestId('pending-count').textContent).toBe('0'));
-    expect(screen.getByTestId('sync-badge').textContent).toContain('未注册');
-    expect(screen.getByTestId('last-sync').textContent).toBe('从未');
-    // Not enrolled: the clerk still picks his name as before.
-    expect(await screen.findByTestId('shift-bar')).toBeDefined();
+    expect(await screen.findByTestId('enrol-form', undefined, { timeout: 10_000 })).toBeDefined();
+    expect(screen.getByTestId('add-local-clerk')).toBeDefined();
+    expect(screen.queryByTestId('sync-badge')).toBeNull();
+    expect(screen.queryByTestId('shift-bar')).toBeNull();
+    expect(screen.queryByRole('navigation', { name: '主要功能' })).toBeNull();
   });
 
   it('the county page asks the server for a sign-in and opens no device records', async () => {

@@ -6,6 +6,9 @@ import { clerkAccounts } from './0004_clerk_accounts';
 import { signInThrottle } from './0005_sign_in_throttle';
 import { caseLinksBySecondCase } from './0006_case_links_by_second_case';
 import { deviceRevocations } from './0007_device_revocations';
+import { rolesAndAreas } from './0008_roles_and_areas';
+import { auditChain } from './0009_audit_chain';
+import { deviceKeysAndClerkTokens } from './0010_device_keys_and_clerk_tokens';
 
 /**
  * Every migration this program knows, oldest first, written with Kysely's schema builder so that the
@@ -19,6 +22,9 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_sign_in_throttle': signInThrottle,
   '0006_case_links_by_second_case': caseLinksBySecondCase,
   '0007_device_revocations': deviceRevocations,
+  '0008_roles_and_areas': rolesAndAreas,
+  '0009_audit_chain': auditChain,
+  '0010_device_keys_and_clerk_tokens': deviceKeysAndClerkTokens,
 };
 
 export const latestMigrationName: string = Object.keys(migrations).sort().at(-1) ?? '';

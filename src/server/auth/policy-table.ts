@@ -1,0 +1,103 @@
+// Who may do what on the county page and its API, as one table of role × action × scope. policy.ts
+// decides from it, routes/admin.ts names each route's action from it, the matrix test calls every
+// route as every role from it, and the README's table of roles is printed from it (policyMarkdown).
+//
+// Scope 'area': the target (a township, device, account, case …) must lie within the account's area,
+// and lists show only what does. Scope 'self': the account itself (its password, its session).
+
+import type { Role } from '../../shared/roles';
+import { ROLES } from '../../shared/roles';
+
+export const COUNTY_ACTIONS = [
+  'session.read',
+  'password.change',
+  'township.list',
+  'township.create',
+  'enrolment-code.create',
+  'device.list',
+  'device.revoke',
+  'account.list',
+  'account.create',
+  'account.set-active',
+  'account.reset-password',
+  'account.revoke-sessions',
+  'sign-in-lock.list',
+  'sign-in-lock.clear',
+  'case.list',
+  'case.read',
+  'case.resolve-conflict',
+  'case.request-correction',
+  'parameter-set.publish',
+  'audit.read-head',
+  'audit.list',
+] as const;
+export type CountyAction = (typeof COUNTY_ACTIONS)[number];
+
+export type Scope = 'area' | 'self';
+
+export interface PolicyRow {
+  action: CountyAction;
+  /** Each role that may, and over which targets; a role not named may not. */
+  grants: Readonly<Partial<Record<Role, Scope>>>;
+  /** Changes the county's data; the read-only roles hold no such row (their own password aside). */
+  writes: boolean;
+  /**
+   * For case lifecycle steps: the case statuses a step may start from (absent: any). Several rows
+   * may name one action with different statuses and grants; the first row that matches decides.
+   */
+  fromStatus?: readonly string[];
+  /** For the README. */
+  description: string;
+}
+
+const EVERY_ROLE_SELF = Object.fromEntries(ROLES.map((r) => [r, 'self'])) as Record<Role, Scope>;
+const READERS = { admin: 'area', 'league-task-force': 'area', 'region-task-force': 'area', auditor: 'area' } as const;
+
+export const POLICY: readonly PolicyRow[] = [
+  { action: 'session.read', grants: EVERY_ROLE_SELF, writes: false, description: 'who is signed in: role, area, whether the password must be changed' },
+  { action: 'password.change', grants: EVERY_ROLE_SELF, writes: true, description: 'change one’s own password (the current one is asked)' },
+  { action: 'township.list', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'list townships' },
+  { action: 'township.create', grants: { admin: 'area' }, writes: true, description: 'create a township' },
+  { action: 'enrolment-code.create', grants: { admin: 'area' }, writes: true, description: 'issue an enrolment code for a tablet of a township' },
+  { action: 'device.list', grants: READERS, writes: false, description: 'list enrolled tablets and their revocations' },
+  { action: 'device.revoke', grants: { admin: 'area' }, writes: true, description: 'revoke a tablet' },
+  { action: 'account.list', grants: READERS, writes: false, description: 'list accounts' },
+  { action: 'account.create', grants: { admin: 'area' }, writes: true, description: 'create an account of a role whose area lies within one’s own' },
+  { action: 'account.set-active', grants: { admin: 'area' }, writes: true, description: 'disable or enable an account' },
+  { action: 'account.reset-password', grants: { admin: 'area' }, writes: true, description: 'reset an account’s password to a one-time password' },
+  { action: 'account.revoke-sessions', grants: { admin: 'area' }, writes: true, description: 'end an account’s sessions (its tablets forget its PIN)' },
+  { action: 'sign-in-lock.list', grants: { admin: 'area', auditor: 'area' }, writes: false, description: 'list user names and addresses locked after wrong passwords' },
+  { action: 'sign-in-lock.clear', grants: { admin: 'area' }, writes: true, description: 'lift such a lock' },
+  { action: 'case.list', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'list synced cases with their flags' },
+  { action: 'case.read', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'read a case with every version' },
+  { action: 'case.resolve-conflict', grants: { admin: 'area', 'county-reviewer': 'area' }, writes: true, description: 'choose the version of a conflicting case that stands' },
+  { action: 'case.request-correction', grants: { admin: 'area', 'county-reviewer': 'area' }, writes: true, description: 'send a case back to the window (退回补正)' },
+  { action: 'parameter-set.publish', grants: { admin: 'area' }, writes: true, description: 'publish a parameter set (its area: every township of the server)' },
+  {
+    action: 'audit.read-head',
+    // The head says nothing of any area: every county role may compare it with a copy held elsewhere.
+    grants: { 'county-reviewer': 'area', admin: 'area', 'league-task-force': 'area', 'region-task-force': 'area', auditor: 'area' },
+    writes: false,
+    description: 'read the audit chain’s head (its last seq and hash)',
+  },
+  { action: 'audit.list', grants: { admin: 'area', auditor: 'area' }, writes: false, description: 'list audit entries of one’s area (personal values to roles that may read cases)' },
+];
+
+/** The row that decides `action` (for a case in `fromStatus`, when the step depends on it). */
+export function policyRow(action: CountyAction, fromStatus?: string): PolicyRow | undefined {
+  return POLICY.find((r) => r.action === action && (r.fromStatus === undefined || (fromStatus !== undefined && r.fromStatus.includes(fromStatus))));
+}
+
+/** The role's scope for the action, or null when it may not. */
+export function grantOf(role: Role, action: CountyAction, fromStatus?: string): Scope | null {
+  return policyRow(action, fromStatus)?.grants[role] ?? null;
+}
+
+/** The table as Markdown, one row per action and one column per role: what the README shows. */
+export function policyMarkdown(): string {
+  const mark = (s: Scope | undefined) => (s === 'area' ? 'in area' : s === 'self' ? 'own' : '—');
+  const head = `| action | ${ROLES.join(' | ')} |`;
+  const rule = `|---|${ROLES.map(() => '---').join('|')}|`;
+  const rows = POLICY.map((r) => `| \`${r.action}\`${r.fromStatus ? ` (from ${r.fromStatus.join(', ')})` : ''}: ${r.description} | ${ROLES.map((role) => mark(r.grants[role])).join(' | ')} |`);
+  return [head, rule, ...rows].join('\n');
+}
