@@ -14,6 +14,7 @@ import type { ServiceWorkerUpdater } from './sw-registration';
 const CaseListScreen = lazy(() => import('../features/cases/CaseListScreen').then((m) => ({ default: m.CaseListScreen })));
 const CaseDetailScreen = lazy(() => import('../features/cases/CaseDetailScreen').then((m) => ({ default: m.CaseDetailScreen })));
 const StoragePanel = lazy(() => import('./StoragePanel').then((m) => ({ default: m.StoragePanel })));
+const LockSettingsPanel = lazy(() => import('./LockSettingsPanel').then((m) => ({ default: m.LockSettingsPanel })));
 const SyncRoute = lazy(() => import('../features/sync/SyncRoute').then((m) => ({ default: m.SyncRoute })));
 const CountyPage = lazy(() => import('../features/county/CountyPage').then((m) => ({ default: m.CountyPage })));
 const PrintScreen = lazy(() => import('../features/print/PrintScreen').then((m) => ({ default: m.PrintScreen })));
@@ -49,6 +50,7 @@ function Screen({ route }: { route: Route }): ReactNode {
         <>
           <CaseListScreen />
           <StoragePanel />
+          <LockSettingsPanel />
         </>
       );
     case 'case':

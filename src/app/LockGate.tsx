@@ -6,7 +6,7 @@ import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from
 import { shiftChange, type Factor, type ShiftClerk } from '../features/signin/unlock-machine';
 import { useTabletSyncState } from '../features/sync/store';
 import { createClerkCredentialsRepository } from '../storage';
-import { useLockStore, useLockView, type LockStore } from './lock';
+import { lockConfigOf, useLockStore, useLockView, type LockStore } from './lock';
 import { useClerk, useRepositories } from './providers';
 
 const LockScreen = lazy(() => import('../features/signin/LockScreen').then((m) => ({ default: m.LockScreen })));
@@ -36,7 +36,7 @@ function Gate({ store, children }: { store: LockStore; children: ReactNode }) {
     let live = true;
     void Promise.all([repos.device.currentShift(), repos.device.lockSettings()]).then(async ([stored, settings]) => {
       if (!live) return;
-      store.setConfig({ idleMs: settings.idleSeconds * 1000, shiftMs: settings.shiftHours * 3_600_000 });
+      store.setConfig(lockConfigOf(settings));
       const shift = stored ? { clerk: { id: clerkIdOf(stored.name, stored.account), displayName: stored.name }, startedAt: Date.parse(stored.since) } : null;
       const before = store.getState();
       if (before.status === 'locked' && before.shift === null) store.dispatch({ type: 'restore', shift, at: store.now() });

@@ -3,6 +3,12 @@
 // reads it to hide everything but the lock screen; LockGate decides what the screens may show.
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import { DEFAULT_LOCK_CONFIG, INITIAL_LOCK_STATE, nextDeadline, transition, type LockConfig, type LockEvent, type LockReason, type LockState, type Shift } from '../features/signin/unlock-machine';
+import type { LockSettings } from '../storage';
+
+/** The machine's config from the device setting as stored. */
+export function lockConfigOf(settings: LockSettings): LockConfig {
+  return { idleMs: settings.idleSeconds * 1000, shiftMs: settings.shiftHours * 3_600_000 };
+}
 
 /** What the screens render by: replaced only when the lock or the shift changes, not at each touch. */
 export interface LockView {

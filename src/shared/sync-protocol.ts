@@ -203,12 +203,14 @@ export const pushRequestSchema = z.lazy(() => {
   const request = z.strictObject({
     ...envelope(),
     clientTime: isoInstant(),
-    batch: z.array(wireMutationSchema).check(z.minLength(1, 'a batch has at least one mutation'), z.maxLength(MAX_BATCH, `at most ${MAX_BATCH} mutations`)),
+    /** Empty only when the push carries audit entries: a clerk who changed no case still leaves a trail. */
+    batch: z.array(wireMutationSchema).check(z.maxLength(MAX_BATCH, `at most ${MAX_BATCH} mutations`)),
     /** Version 2: the tablet's own audit entries not yet acknowledged, oldest first. */
     auditEntries: z.optional(z.array(tabletAuditEntrySchema).check(z.maxLength(MAX_AUDIT_ENTRIES, `at most ${MAX_AUDIT_ENTRIES} entries`))),
   });
   return request.check(
     z.superRefine((r: z.output<typeof request>, ctx) => {
+      if (r.batch.length === 0 && (r.auditEntries ?? []).length === 0) ctx.addIssue({ code: 'custom', path: ['batch'], message: 'a batch has at least one mutation' });
       r.batch.forEach((m, i) => {
         if (i > 0 && m.seq !== r.batch[i - 1]!.seq + 1) {
           ctx.addIssue({ code: 'custom', path: ['batch', i, 'seq'], message: `expected ${r.batch[i - 1]!.seq + 1}: a batch is consecutive sequence numbers in order` });

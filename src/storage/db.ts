@@ -210,8 +210,13 @@ export async function openDatabase(name: string, versions: readonly SchemaVersio
  * Opens the device database. Rejects with StorageError `database-newer-than-app` when it was
  * written by a newer app version (never touching it), `database-unavailable` when IndexedDB fails.
  */
-export function openJiexuDb(name: string = DEFAULT_DB_NAME, options: OpenOptions = {}): Promise<JiexuDb> {
-  return openDatabase(name, SCHEMA_VERSIONS, options);
+export async function openJiexuDb(name: string = DEFAULT_DB_NAME, options: OpenOptions = {}): Promise<JiexuDb> {
+  const db = await openDatabase(name, SCHEMA_VERSIONS, options);
+  // Here rather than in each writer: an entry of any screen, present or future, is found by the sync.
+  db.audit.hook('creating', (_id, event) => {
+    if (event.sentAt === undefined) event.unsent = 1;
+  });
+  return db;
 }
 
 /**

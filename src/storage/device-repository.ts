@@ -162,7 +162,8 @@ export interface DeviceRepository {
   endShift(): Promise<void>;
   /** How long the tablet waits before it locks, and how long a shift lasts. */
   lockSettings(): Promise<LockSettings>;
-  setLockSettings(settings: Partial<LockSettings>): Promise<LockSettings>;
+  /** Changes the setting; a change is recorded (audit event `settings.lock`) as made by `actor`, the clerk of the shift. */
+  setLockSettings(settings: Partial<LockSettings>, actor: string): Promise<LockSettings>;
   /** Names used on this tablet before, most recent first, for the shift picker. */
   knownClerks(): Promise<string[]>;
   /** The enrolment, or null while the tablet is not enrolled. */
@@ -212,10 +213,29 @@ export function createDeviceRepository(db: JiexuDb, options: { now?: () => Date 
       return lockSettingsOf((await db.meta.get(LOCK_SETTINGS_KEY))?.value);
     },
 
-    async setLockSettings(settings) {
-      return db.transaction('rw', db.meta, async () => {
-        const next = lockSettingsOf({ ...lockSettingsOf((await db.meta.get(LOCK_SETTINGS_KEY))?.value), ...settings });
+    async setLockSettings(settings, actor) {
+      const clerk = normaliseClerkName(actor);
+      const at = now();
+      return db.transaction('rw', [db.meta, db.audit], async () => {
+        const before = lockSettingsOf((await db.meta.get(LOCK_SETTINGS_KEY))?.value);
+        const next = lockSettingsOf({ ...before, ...settings });
+        const changes = (['idleSeconds', 'shiftHours'] as const).filter((k) => before[k] !== next[k]).map((k) => ({ path: k, before: before[k], after: next[k] }));
+        if (changes.length === 0) return next;
         await db.meta.put({ key: LOCK_SETTINGS_KEY, value: next });
+        const device = await deviceIn(db, now);
+        const event: AuditEvent = {
+          id: uuidv7(at.getTime()),
+          at: at.toISOString(),
+          actor: clerk,
+          deviceId: device.deviceId,
+          action: 'settings.lock',
+          caseId: null,
+          caseNumber: null,
+          revision: null,
+          changes,
+          reason: null,
+        };
+        await db.audit.add(event);
         return next;
       });
     },

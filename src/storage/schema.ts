@@ -41,7 +41,26 @@ const V1: SchemaVersion = {
   },
 };
 
-export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [V1];
+const V2: SchemaVersion = {
+  version: 2,
+  description: 'Audit entries not yet in the county chain indexed by an `unsent` marker, so that each sync reads those alone.',
+  stores: {
+    ...V1.stores,
+    // Sparse: IndexedDB leaves out rows without the field, so the index holds only the unsent entries
+    // (openJiexuDb marks each new entry, dexie-outbox.ts unmarks it once the county holds it).
+    audit: 'id, caseId, at, unsent',
+  },
+  upgrade: async (tx) => {
+    await tx
+      .table('audit')
+      .filter((e: { sentAt?: string }) => e.sentAt === undefined)
+      .modify((e: { unsent?: 1 }) => {
+        e.unsent = 1;
+      });
+  },
+};
+
+export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [V1, V2];
 
 export const LATEST_SCHEMA_VERSION: number = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1]!.version;
 

@@ -50,9 +50,10 @@ export interface CaseSummary {
 
 /**
  * `sync.adopt`: the tablet took the county's version of a case (nothing of its own was unsent);
- * `sync.conflict`: the county and the tablet both changed it, both versions kept for the county to decide.
+ * `sync.conflict`: the county and the tablet both changed it, both versions kept for the county to decide;
+ * `settings.lock`: the idle lock or the length of a shift changed (`idleSeconds`, `shiftHours`, before and after).
  */
-export type AuditAction = 'case.create' | 'case.update' | 'case.withdraw' | 'shift.start' | 'sync.adopt' | 'sync.conflict' | 'sync.refused';
+export type AuditAction = 'case.create' | 'case.update' | 'case.withdraw' | 'shift.start' | 'settings.lock' | 'sync.adopt' | 'sync.conflict' | 'sync.refused';
 
 /** One changed field: `facts.service.discharge`, `registration.name`, `status`, `determination.inScope` … */
 export interface FieldChange {
@@ -81,6 +82,8 @@ export interface AuditEvent {
   reason: string | null;
   /** When the county acknowledged it into its audit chain; absent until then. */
   sentAt?: string;
+  /** 1 until the county acknowledged it (set on creation by openJiexuDb): the key of the sync's index. */
+  unsent?: 1;
 }
 
 export type MutationKind = 'case.create' | 'case.update' | 'case.withdraw';

@@ -125,13 +125,14 @@ async function send(config: SyncClientConfig, path: string, payload: unknown, au
 }
 
 /**
- * One push: the oldest pending mutations (up to batchSize) in one request. On acknowledgement the
- * outbox drops every mutation up to ackedThroughSeq; on anything else it keeps them all.
+ * One push: the oldest pending mutations (up to batchSize) and unsent audit entries (up to
+ * AUDIT_PER_PUSH) in one request; audit entries alone when the outbox is empty. On acknowledgement
+ * the outbox drops every mutation up to ackedThroughSeq; on anything else it keeps them all.
  */
 export async function pushOnce(config: SyncClientConfig, outbox: OutboxSource): Promise<PushOutcome> {
   const pending = await outbox.pending(config.batchSize);
-  if (pending.length === 0) return { kind: 'nothing-to-push' };
   const audit = config.audit ? await config.audit.unsent(AUDIT_PER_PUSH) : [];
+  if (pending.length === 0 && audit.length === 0) return { kind: 'nothing-to-push' };
   const sent = await send(
     config,
     '/api/sync/push',
@@ -150,9 +151,11 @@ export async function pushOnce(config: SyncClientConfig, outbox: OutboxSource): 
   const response = parsePushResponse(sent.body);
   if (!response.ok) return { kind: 'retry', reason: `garbled response: ${response.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` };
   const r = response.value;
-  // An acknowledgement that does not cover what was sent is not trusted with the outbox.
-  if (r.ackedThroughSeq < pending.at(-1)!.seq) return { kind: 'retry', reason: `acknowledgement ${r.ackedThroughSeq} does not cover seq ${pending.at(-1)!.seq}` };
-  await outbox.acknowledge(r.ackedThroughSeq);
+  if (pending.length > 0) {
+    // An acknowledgement that does not cover what was sent is not trusted with the outbox.
+    if (r.ackedThroughSeq < pending.at(-1)!.seq) return { kind: 'retry', reason: `acknowledgement ${r.ackedThroughSeq} does not cover seq ${pending.at(-1)!.seq}` };
+    await outbox.acknowledge(r.ackedThroughSeq);
+  }
   // Only what was sent and acknowledged: an id the server names that this push did not carry is ignored.
   const sentIds = new Set(audit.map((e) => e.id));
   const auditAcknowledged = (r.auditAcknowledged ?? []).filter((id) => sentIds.has(id));

@@ -15,24 +15,21 @@ export function createDexieOutbox(db: JiexuDb): OutboxSource {
 }
 
 /**
- * The audit entries over the tablet's `audit` table. Acknowledged entries are marked, not deleted
- * (purging what the county holds is a later step, which will also keep this scan short).
+ * The audit entries over the tablet's `audit` table. Acknowledged entries are kept, marked sent, and
+ * leave the sparse `unsent` index: each sync reads the entries it sends, not the table's history.
  */
 export function createDexieAuditOutbox(db: JiexuDb, now: () => Date = () => new Date()): AuditOutbox {
   return {
     async unsent(limit) {
-      const rows = await db.audit
-        .orderBy(':id')
-        .filter((e) => e.sentAt === undefined)
-        .limit(limit)
-        .toArray();
+      // Equal index keys come in primary-key order: oldest first, as ids are UUID v7.
+      const rows = await db.audit.where('unsent').equals(1).limit(limit).toArray();
       return rows.map(({ id, at, actor, action, caseId, caseNumber, revision, changes, reason }) => ({ id, at, actor, action, caseId, caseNumber, revision, changes, reason }));
     },
     async markSent(ids) {
       if (ids.length === 0) return;
       const at = now().toISOString();
       await db.transaction('rw', db.audit, async () => {
-        for (const id of ids) await db.audit.update(id, { sentAt: at });
+        for (const id of ids) await db.audit.update(id, { sentAt: at, unsent: undefined });
       });
     },
   };

@@ -1,6 +1,7 @@
-// Day-end sync as a loop: push batches until the outbox is empty, retrying failures after an
-// exponential backoff with jitter, stopping at a refusal; then pull. Clock, randomness and sleep are
-// injected, so the same code runs in the page, a service worker's Background Sync and the tests.
+// Day-end sync as a loop: push batches until the outbox and the unsent audit entries are empty,
+// retrying failures after an exponential backoff with jitter, stopping at a refusal; then pull. Clock,
+// randomness and sleep are injected, so the same code runs in the page, a service worker's Background
+// Sync and the tests.
 
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { pullAll, pushOnce, type PullTarget, type Refusal, type SyncClientConfig } from './client';
@@ -69,6 +70,8 @@ export async function syncNow(config: SyncClientConfig, outbox: OutboxSource, op
     if (outcome.clockSkewMs !== undefined) clockSkewMs = outcome.clockSkewMs;
     await options.onResults?.(outcome.results);
     await progress();
+    // An answer that took nothing off the tablet would come back the same to the same push: on to the pull.
+    if (outcome.sent === 0 && outcome.auditSent === 0) break;
   }
 
   let pulledCaseUpdates = 0;

@@ -44,8 +44,11 @@ export default {
       let sent = 0;
       const t0 = performance.now();
       // A thousand at a time: some bodies are megabytes, and 100,000 of them at once exhaust the heap.
-      for (let chunk = 0; chunk * CHUNK < RUNS; chunk++) {
-        for (const r of fc.sample(hostileRequest, { numRuns: Math.min(CHUNK, RUNS - chunk * CHUNK), seed: SEED + chunk })) {
+      // Generated until RUNS were sent: a few generated requests cannot be sent in-process and are skipped.
+      let chunk = 0;
+      for (; sent < RUNS; chunk++) {
+        for (const r of fc.sample(hostileRequest, { numRuns: CHUNK, seed: SEED + chunk })) {
+          if (sent >= RUNS) break;
           const out = await sendHostile(app, r, callers);
           if (out === null) continue;
           sent++;
@@ -65,7 +68,7 @@ export default {
           unit: 'requests/s',
           floor,
           ratio: value / floor,
-          note: `seeds ${SEED}…${SEED + Math.ceil(RUNS / CHUNK) - 1}: ${sent} requests, no 5xx, no domain row changed; statuses ${counts}; floor = GET /api/health`,
+          note: `seeds ${SEED}…${SEED + chunk - 1}: ${sent} requests, no 5xx, no domain row changed; statuses ${counts}; floor = GET /api/health`,
         },
       ];
     } finally {

@@ -122,4 +122,43 @@ describeOnEachDatabase('protocol 2', (kind) => {
     // The values are personal: beside the chain, not in it.
     expect(chain[0]!.detail).not.toContain('退役士兵1');
   });
+
+  it('a push of audit entries alone is appended once and acknowledged, and leaves the device’s sequence where it was', async () => {
+    tablet.create(1);
+    expect((await pushed()).ackedThroughSeq).toBe(1);
+    await tablet.acknowledge(1);
+    const lastSeq = async () => (await s.app.county.db.selectFrom('devices').select('last_seq').where('device_id', '=', tablet.deviceId).executeTakeFirstOrThrow()).last_seq;
+    const chainLength = async () => (await s.app.county.db.selectFrom('audit_chain').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const fromTablet = () => s.app.county.db.selectFrom('audit_chain').select(['action', 'actor']).where('action', 'like', 'tablet.%').where('actor', '=', '李华').orderBy('seq').execute();
+    const entries: TabletAuditEntry[] = [
+      { id: uuidv7(s.clock.now.getTime()), at: s.clock.now.toISOString(), actor: '李华', action: 'shift.start', caseId: null, caseNumber: null, revision: null, changes: [], reason: null },
+      { id: uuidv7(s.clock.now.getTime()), at: s.clock.now.toISOString(), actor: '李华', action: 'sign-in.pin', caseId: null, caseNumber: null, revision: null, changes: [], reason: null },
+    ];
+    const body = tablet.pushBody([], { auditEntries: entries });
+
+    const first = await pushed(body);
+    expect(first).toMatchObject({ ackedThroughSeq: 1, results: [], auditAcknowledged: entries.map((e) => e.id) });
+    expect(await fromTablet()).toEqual([
+      { action: 'tablet.shift.start', actor: '李华' },
+      { action: 'tablet.sign-in.pin', actor: '李华' },
+    ]);
+    const length = Number(await chainLength());
+
+    // Its answer lost on the way, the tablet sends the same again: acknowledged, nothing appended.
+    expect(await pushed(body)).toMatchObject({ ackedThroughSeq: 1, results: [], auditAcknowledged: entries.map((e) => e.id) });
+    expect(Number(await chainLength())).toBe(length);
+    expect(await lastSeq()).toBe(1);
+
+    // The device's next case still takes the next number.
+    tablet.create(2);
+    expect((await pushed()).ackedThroughSeq).toBe(2);
+  });
+
+  it('a push with neither a mutation nor an audit entry is refused as before, naming the batch', async () => {
+    for (const over of [{}, { auditEntries: [] }]) {
+      const res = await s.push(tablet, credential, tablet.pushBody([], over));
+      expect(res.statusCode, res.body).toBe(422);
+      expect(bodyOf<{ error: { code: string; problems: unknown[] } }>(res).error).toMatchObject({ code: 'invalid-batch', problems: [{ path: 'batch', message: 'a batch has at least one mutation' }] });
+    }
+  });
 });

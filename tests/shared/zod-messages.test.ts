@@ -30,7 +30,8 @@ describe("zod's own checks", () => {
   });
 
   it('in an enrolment request: an application version left empty is too short, in English', () => {
-    const r = parseEnrolRequest({ protocol: PROTOCOL_VERSION, appVersion: '', code: 'ABC', deviceId: 'K7Q2MX3B' });
+    const publicKey = { kty: 'EC', crv: 'P-256', x: 'A'.repeat(43), y: 'B'.repeat(43) };
+    const r = parseEnrolRequest({ protocol: PROTOCOL_VERSION, appVersion: '', code: 'ABC', localDeviceId: 'K7Q2MX3B', publicKey, clientTime: '2024-05-01T08:00:00.000Z', signature: 'C'.repeat(86) });
     expect(r).toMatchObject({ ok: false, problems: [{ path: 'appVersion', message: 'Too small: expected string to have >=1 characters' }] });
   });
 });

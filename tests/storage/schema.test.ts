@@ -70,10 +70,45 @@ const UPGRADE_TESTS: Record<number, { title: string; run: () => Promise<void> }>
     run: async () => {
       const name = freshName();
       expect(await installedSchemaVersion(name)).toBeNull();
-      const db = track(await openJiexuDb(name));
+      const db = track(await openDatabase(name, SCHEMA_VERSIONS.slice(0, 1)));
       expect(db.verno).toBe(1);
       expect(installedLayout(db)).toEqual(declaredLayout(SCHEMA_VERSIONS[0]!));
       for (const table of db.tables) expect(await table.count(), table.name).toBe(0);
+    },
+  },
+  2: {
+    title: 'version 2 indexes the audit entries of version 1 the county has not acknowledged, and only those, in id order',
+    run: async () => {
+      const name = freshName();
+      // Written as version 1 stored them: by an app that knew no marker.
+      const v1 = new Dexie(name);
+      v1.version(1).stores(SCHEMA_VERSIONS[0]!.stores);
+      await v1.open();
+      const entry = (id: string, sentAt?: string) => ({
+        id,
+        at: '2024-05-01T08:00:00.000Z',
+        actor: '王丽',
+        deviceId: 'K7Q2MX3B',
+        action: 'shift.start',
+        caseId: null,
+        caseNumber: null,
+        revision: null,
+        changes: [],
+        reason: null,
+        ...(sentAt ? { sentAt } : {}),
+      });
+      const [a, b, c] = ['018f3000-0000-7000-8000-000000000001', '018f3000-0000-7000-8000-000000000002', '018f3000-0000-7000-8000-000000000003'];
+      await v1.table('audit').bulkAdd([entry(c!), entry(a!, '2024-05-01T09:00:00.000Z'), entry(b!)]);
+      v1.close();
+
+      const db = track(await openJiexuDb(name));
+      expect(db.verno).toBe(2);
+      expect(installedLayout(db)).toEqual(declaredLayout(SCHEMA_VERSIONS[1]!));
+      expect(await db.audit.where('unsent').equals(1).primaryKeys()).toEqual([b, c]);
+      expect(await db.audit.get(a!)).toEqual(entry(a!, '2024-05-01T09:00:00.000Z'));
+      // And an entry written from now on is in the index from the start.
+      await db.audit.add({ ...entry('018f3000-0000-7000-8000-000000000004'), action: 'case.create' });
+      expect(await db.audit.where('unsent').equals(1).count()).toBe(3);
     },
   },
 };
@@ -105,16 +140,16 @@ describe('schema versions', () => {
   }
 });
 
-// A version 2 that exists only in these tests, to exercise the mechanism a real next version will
-// use: a new index and an upgrade step that rewrites rows of the version before.
-const V1 = SCHEMA_VERSIONS[0]!;
+// A version after the latest that exists only in these tests, to exercise the mechanism a real next
+// version will use: a new index and an upgrade step that rewrites rows of the version before.
+const LATEST = SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1]!;
 function nextVersion(upgrade: SchemaVersion['upgrade']): SchemaVersion[] {
   return [
     ...SCHEMA_VERSIONS,
     {
       version: LATEST_SCHEMA_VERSION + 1,
       description: 'test only: index cases by sync state',
-      stores: { ...V1.stores, cases: `${V1.stores.cases}, syncState` },
+      stores: { ...LATEST.stores, cases: `${LATEST.stores.cases}, syncState` },
       upgrade,
     },
   ];

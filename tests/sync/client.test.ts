@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, pushRequestSchema, type PushResponse } from '../../src/shared/sync-protocol';
+import { PROTOCOL_VERSION, pushRequestSchema, type PushResponse, type TabletAuditEntry } from '../../src/shared/sync-protocol';
+import type { AuditOutbox } from '../../src/sync/outbox';
 import { backoffDelay } from '../../src/sync/backoff';
 import { pushOnce, type SyncClientConfig } from '../../src/sync/client';
 import { createSyncScheduler, syncNow, type SyncReport } from '../../src/sync/loop';
@@ -159,6 +160,33 @@ describe('syncNow', () => {
     const revoked = await syncNow(config(t, fakeFetch(() => json(403, { error: { code: 'device-revoked', message: 'revoked' } }))), t, { sleep: async () => {}, random: () => 0 });
     expect(revoked).toMatchObject({ status: 'refused', refusal: { code: 'device-revoked' } });
     expect(t.outbox).toHaveLength(1);
+  });
+
+  it('with an empty outbox sends the unsent audit entries alone, and stops when an answer acknowledges none of them', async () => {
+    const t = new TabletSim();
+    const entry = (i: number): TabletAuditEntry => ({ id: `018f3000-0000-7000-8000-${String(i).padStart(12, '0')}`, at: '2024-05-01T08:00:00.000Z', actor: '王芳', action: 'shift.start', caseId: null, caseNumber: null, revision: null, changes: [], reason: null });
+    const unsent = new Map([1, 2, 3].map((i) => [entry(i).id, entry(i)]));
+    const audit: AuditOutbox = { unsent: async (limit) => [...unsent.values()].slice(0, limit), markSent: async (ids) => void ids.forEach((id) => unsent.delete(id)) };
+    const answer = (acknowledged: string[] | undefined) => json(200, { protocol: PROTOCOL_VERSION, ackedThroughSeq: 0, serverTime: '2024-05-01T08:00:00.000Z', results: [], ...(acknowledged ? { auditAcknowledged: acknowledged } : {}) });
+    const seen = { headers: [] as Record<string, string>[], bodies: [] as Record<string, unknown>[] };
+    const run = (handler: Handler) => syncNow(config(t, fakeFetch(handler, seen), { audit }), t, { sleep: async () => {}, random: () => 0 });
+
+    // The server acknowledges the first page only: the rest goes with the next push of the run.
+    let calls = 0;
+    expect(await run((b) => answer(++calls === 1 ? [(b.auditEntries as { id: string }[])[0]!.id] : (b.auditEntries as { id: string }[]).map((e) => e.id)))).toMatchObject({ status: 'done', pushed: 0 });
+    expect(seen.bodies.map((b) => [(b.batch as unknown[]).length, (b.auditEntries as { id: string }[]).length])).toEqual([
+      [0, 3],
+      [0, 2],
+    ]);
+    expect(seen.bodies.every((b) => pushRequestSchema.safeParse(b).success)).toBe(true);
+    expect(unsent.size).toBe(0);
+
+    // An answer that takes nothing off the tablet is not asked again and again (a second push is refused here).
+    unsent.set(entry(4).id, entry(4));
+    seen.bodies.length = 0;
+    expect(await run(() => (seen.bodies.length > 1 ? json(403, { error: { code: 'device-revoked', message: 'revoked' } }) : answer(undefined)))).toMatchObject({ status: 'done', pushed: 0 });
+    expect(seen.bodies).toHaveLength(1);
+    expect(unsent.size).toBe(1);
   });
 });
 

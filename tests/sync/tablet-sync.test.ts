@@ -11,6 +11,7 @@ import { createEnrolmentCode } from '../../src/server/county/administration';
 import { requestCorrection } from '../../src/server/county/case-review';
 import { createCasesRepository, createDeviceRepository, createReferenceRepository, createSyncRepository, type JiexuDb } from '../../src/storage';
 import { relaySyncToClients, SYNC_REQUESTED } from '../../src/sync/background-sync';
+import { AUDIT_PER_PUSH } from '../../src/sync/client';
 import { clockSkewZh, syncErrorZh } from '../../src/sync/messages';
 import { nodeGzip } from '../../src/sync/node-gzip';
 import { createTabletSync, type NetworkWatcher, type TabletSyncDeps } from '../../src/sync/tablet-sync';
@@ -329,6 +330,42 @@ describe('the tablet sync service', () => {
     const stored = await app.county.db.selectFrom('case_versions').select(['case_id', 'clerk_account']).execute();
     expect(stored.find((v) => v.case_id === signedIn!.id)?.clerk_account).toBe('wangfang');
     expect(stored.find((v) => v.case_id === picked!.id)?.clerk_account).toBeNull();
+  });
+
+  it('with an empty outbox, the clerks’ shift starts still reach the county’s chain, in bounded pages, and are marked sent', async () => {
+    await setUpCounty(app);
+    const bodies: { batch: unknown[]; auditEntries?: { id: string }[] }[] = [];
+    const inner = injectFetch(app, requests, net);
+    const capture = (async (url: string, init: RequestInit) => {
+      if (new URL(url).pathname === '/api/sync/push') bodies.push(JSON.parse(gunzipSync(Buffer.from(init.body as Uint8Array)).toString('utf8')) as (typeof bodies)[number]);
+      return inner(url, init);
+    }) as unknown as typeof fetch;
+    const { s, device } = service({ fetch: capture });
+    await s.enrol(SERVER, await code());
+    await until(() => s.getState().lastSuccessAt !== null && !s.getState().running);
+    bodies.length = 0;
+
+    // More shift starts than one push carries: clerks who only sign in and look at cases.
+    const total = AUDIT_PER_PUSH + 20;
+    for (let i = 0; i < total; i++) await device.setCurrentClerk(i % 2 === 0 ? '王芳' : '李华');
+    const made = await db.audit.filter((e) => e.action === 'shift.start').primaryKeys();
+    expect(made).toHaveLength(total);
+
+    expect(await s.syncNow()).toMatchObject({ status: 'done', pushed: 0 });
+    expect(bodies.map((b) => [b.batch.length, b.auditEntries?.length])).toEqual([
+      [0, AUDIT_PER_PUSH],
+      [0, 20],
+    ]);
+    expect(bodies.flatMap((b) => b.auditEntries!.map((e) => e.id)).sort()).toEqual([...made].sort());
+    expect((await db.audit.bulkGet(made)).every((e) => e?.sentAt === clock.toISOString())).toBe(true);
+    const chained = await app.county.db.selectFrom('audit_chain').select('actor').where('action', '=', 'tablet.shift.start').execute();
+    expect(chained).toHaveLength(total);
+    expect((await app.county.db.selectFrom('devices').select('last_seq').executeTakeFirstOrThrow()).last_seq).toBe(0);
+
+    // Everything sent: the next run pushes nothing.
+    requests.length = 0;
+    expect(await s.syncNow()).toMatchObject({ status: 'done', pushed: 0 });
+    expect(requests).toEqual(['/api/sync/pull']);
   });
 });
 

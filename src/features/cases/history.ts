@@ -8,6 +8,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'case.update': '修改',
   'case.withdraw': '撤回',
   'shift.start': '开始当班',
+  'settings.lock': '修改锁屏设置',
   'sync.adopt': '采用县局版本',
   'sync.conflict': '与县局版本冲突',
   'sync.refused': '县局拒收',

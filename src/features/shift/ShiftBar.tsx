@@ -1,5 +1,5 @@
-// 当班经办人 on a tablet not enrolled at a county: who is on shift (every case records him), 换班 to
-// end his shift, and 添加经办人 for a colleague's name and PIN, which only a clerk on shift can add.
+// 当班经办人 on a tablet not enrolled at a county: who is on shift (every case records him), 下班 / 换班
+// to end his shift, and 添加经办人 for a colleague's name and PIN, which only a clerk on shift can add.
 // The tablet's short id is shown, because case numbers are built from it.
 import { lazy, Suspense, useId, useMemo, useState } from 'react';
 import { useLockStore } from '../../app/lock';
@@ -33,8 +33,10 @@ export function ShiftBar() {
           <span className="shift-missing">未登录</span>
         )}
         {lock && clerk && (
+          // Handing over and going home are the same end of the shift: one button, named both ways,
+          // so that a clerk leaving with no one after him does not just lock and leave it open.
           <button type="button" className="button button-quiet" onClick={() => lock.dispatch({ type: 'sign-out' })}>
-            换班
+            下班 / 换班
           </button>
         )}
         {clerk && !adding && (

@@ -1,5 +1,5 @@
-// 当班经办人 above the screens of an unlocked tablet: who is on shift, and 换班 to end his shift (the
-// next clerk signs in on the lock screen). A tablet not enrolled shows its own bar (features/shift).
+// 当班经办人 above the screens of an unlocked tablet: who is on shift, and 下班 / 换班 to end his shift
+// (the next clerk signs in on the lock screen). A tablet not enrolled shows its own bar (features/shift).
 import { useEffect, useState } from 'react';
 import { useLockStore } from '../../app/lock';
 import { useClerk, useRepositories } from '../../app/providers';
@@ -35,8 +35,10 @@ function SignedInClerkBar() {
           {clerk}
         </strong>
         {lock && (
+          // Handing over and going home are the same end of the shift: one button, named both ways,
+          // so that a clerk leaving with no one after him does not just lock and leave it open.
           <button type="button" className="button button-quiet" onClick={() => lock.dispatch({ type: 'sign-out' })}>
-            换班
+            下班 / 换班
           </button>
         )}
         <span className="shift-device">

@@ -31,7 +31,7 @@ export function reasonZh(reason: LockReason | null, shift: Shift | null): string
     case 'shift-over':
       return '当班时间已结束，请重新登录。';
     case 'signed-out':
-      return '已退出当班。';
+      return '已下班，本班已结束。下一位经办人请登录。';
     case 'clerk-removed':
       return '该经办人账号已被县局停用。';
     case 'start':

@@ -601,7 +601,8 @@ export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, re
     authorize(current, { type: 'sync.push', claimedDeviceId: req.deviceId });
 
     const expected = row.last_seq + 1;
-    const first = mutations[0]!.seq;
+    // An audit-only push (no mutation) has no sequence to check and leaves the device's where it is.
+    const first = mutations[0]?.seq ?? expected;
     if (first > expected) {
       throw new ApiError(409, 'sequence-gap', `Device ${device.deviceId}: the server expects seq ${expected} next, the batch starts at ${first}; nothing was applied`, {
         details: { expectedSeq: expected },
