@@ -2,6 +2,7 @@
 // password and PIN (SignInScreen). A tablet with no county yet has clerks of its own, each a name and a
 // PIN set on this tablet: the first is set up here, later ones are added by a clerk on shift, so that
 // whoever merely holds the tablet cannot add a name and read the records.
+import { PinEntry } from './PinEntry';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Unlock } from '../../app/LockGate';
 import { useRepositories } from '../../app/providers';
@@ -155,27 +156,7 @@ function LocalPinForm({ clerk, local, onSignedIn, onBack }: { clerk: ClerkOnTabl
 
   return (
     <form onSubmit={(e) => void submit(e)} className="signin-form">
-      <p>
-        经办人：<strong>{clerk.displayName}</strong>
-      </p>
-      <label htmlFor={`${id}-pin`} className="field-label">
-        PIN（6位数字）
-      </label>
-      <input
-        id={`${id}-pin`}
-        type="password"
-        inputMode="numeric"
-        autoComplete="off"
-        maxLength={6}
-        value={pin}
-        disabled={locked || busy}
-        onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
-      />
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <PinEntry id={id} clerkName={clerk.displayName} pin={pin} onPin={setPin} disabled={locked || busy} error={error} />
       <div className="actions">
         {!locked && (
           <button type="submit" className="button button-primary" disabled={busy || pin.length !== 6}>

@@ -2,6 +2,7 @@
 // else against its verifier kept here since his last online sign-in); within his shift the clerk who
 // locked the tablet, or let it lock, lifts the lock with his 6-digit PIN. The first time on a tablet he
 // signs in online with his county user name and password and sets a PIN.
+import { PinEntry } from './PinEntry';
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { ClerkPublic } from '../../shared/sync-protocol';
 import type { ClerkCredentialsRepository, ClerkOnTablet, DeviceRepository } from '../../storage';
@@ -126,30 +127,7 @@ function PinForm({ clerk, credentials, onSignedIn, onBack, onPassword }: { clerk
 
   return (
     <form onSubmit={(e) => void submit(e)} className="signin-form">
-      <p>
-        经办人：<strong>{clerk.displayName}</strong>
-      </p>
-      <label htmlFor={`${id}-pin`} className="field-label">
-        PIN（6位数字）
-      </label>
-      <input
-        id={`${id}-pin`}
-        type="password"
-        inputMode="numeric"
-        autoComplete="off"
-        pattern="\d{6}"
-        maxLength={6}
-        value={pin}
-        disabled={locked || busy}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onChange={(e) => setPinValue(e.target.value.replace(/\D/g, ''))}
-      />
-      {error && (
-        <p className="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      )}
+      <PinEntry id={id} clerkName={clerk.displayName} pin={pin} onPin={setPinValue} disabled={locked || busy} error={error} />
       <div className="actions">
         {locked ? (
           <button type="button" className="button button-primary" onClick={onPassword}>
