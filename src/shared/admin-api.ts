@@ -1,7 +1,11 @@
 // What the county administration API answers: one definition for the server that builds it and the
 // county page that shows it.
 
+import type { LifecycleStatus } from './case-lifecycle';
 import type { Area, Role } from './roles';
+
+export const UNIT_PAYERS = ['unit', 'superior', 'fiscal'] as const;
+export type UnitPayer = (typeof UNIT_PAYERS)[number];
 
 /** A synced case in the county's lists (GET /api/admin/cases). */
 export interface CaseListItem {
@@ -15,12 +19,29 @@ export interface CaseListItem {
   countyStatus: string;
   revision: number;
   parametersVersion: string;
-  /** clerkUnverified: a version came with a clerk account the server could not verify (see the versions). */
-  flags: { conflict: boolean; possibleDuplicate: boolean; figuresDiffer: boolean; clerkUnverified: boolean };
+  /** Where the case is in its county lifecycle (shared/case-lifecycle.ts). */
+  lifecycleStatus: LifecycleStatus;
+  /** Who pays the unit's share by the server's determination; null: none (e.g. out of scope). */
+  unitPayer: UnitPayer | null;
+  /**
+   * clerkUnverified: a version came with a clerk account the server could not verify (see the versions).
+   * lateApplication / provisionalParameters: by the server's determination; false also when not known
+   * (cases received before the server kept them).
+   */
+  flags: { conflict: boolean; possibleDuplicate: boolean; figuresDiffer: boolean; clerkUnverified: boolean; lateApplication: boolean; provisionalParameters: boolean };
   /** The county user name of the clerk who registered the case (case.create), or null when the tablet sent none. */
   registeredBy: string | null;
   receivedAt: string;
   updatedAt: string;
+}
+
+/** The county reviewer's queue (GET /api/admin/cases): one page of the cases that match, and how many match. */
+export interface CaseQueuePage {
+  cases: CaseListItem[];
+  /** Every matching case of the caller's area, not only this page's. */
+  total: number;
+  offset: number;
+  limit: number;
 }
 
 /** An enrolled tablet (GET /api/admin/devices). */

@@ -243,10 +243,13 @@ export type TabletAuditEntry = z.output<typeof tabletAuditEntrySchema>;
 /**
  * Why the server refused one mutation (version 2), the rest of the batch going on: its case number
  * names another device than the pushing tablet, or another county than the case's placement, or
- * belongs to another case.
+ * belongs to another case; or the county has verified the case (核查通过 and after), so that only a
+ * correction it asks for (退回补正) may change it.
  */
-export const CASE_REFUSALS = ['case-number-other-device', 'case-number-other-county', 'case-number-taken'] as const;
+export const CASE_REFUSALS = ['case-number-other-device', 'case-number-other-county', 'case-number-taken', 'case-locked-after-verification'] as const;
 export type CaseRefusal = (typeof CASE_REFUSALS)[number];
+/** A refusal as a tablet keeps it: a code it knows, or a newer server's it shows as such. */
+export type TabletCaseRefusal = string;
 
 export const MUTATION_OUTCOMES = ['applied', 'duplicate', 'conflict', 'refused'] as const;
 export type MutationOutcome = (typeof MUTATION_OUTCOMES)[number];
@@ -264,8 +267,12 @@ export const mutationResultSchema = z.lazy(() =>
     outcome: z.enum(MUTATION_OUTCOMES),
     /** The case's revision on the server after this mutation; null when the server holds none. */
     serverRevision: z.nullable(z.number().check(z.int(), z.minimum(1))),
-    /** For a refused mutation (also when a repeated push reports it again as duplicate). */
-    refusal: z.optional(z.enum(CASE_REFUSALS)),
+    /**
+     * For a refused mutation (also when a repeated push reports it again as duplicate): one of
+     * CASE_REFUSALS, read as any short code, so that a tablet older than a new reason still reads the
+     * answer and keeps the case (TabletCaseRefusal).
+     */
+    refusal: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,79}$/, 'expected a refusal code'))),
     conflict: z.boolean(),
     possibleDuplicate: z.boolean(),
     figuresDiffer: z.boolean(),

@@ -14,12 +14,12 @@ import type { CaseDetailRow, CaseRow, CaseSyncRow, JiexuDb, SearchKeys } from '.
 import { clerkNameProblem, deviceIn, nextSequence, normaliseClerkName, shiftAccountOf } from './device-repository';
 import { StorageError } from './errors';
 import { uuidv7 } from './ids';
-import { nameInitialReadings } from './pinyin';
+import { nameInitialReadings } from '../shared/pinyin';
 import { createReferenceRepository } from './reference-repository';
 import type { CaseUpdate, MutationResult } from '../shared/sync-protocol';
 import { decideCaseUpdate, serverRevisionAfterPush, syncStateAfterPush } from '../shared/reconcile';
 import type { AuditAction, AuditEvent, CaseRecord, CaseSummary, CaseSyncInfo, DeviceInfo, MutationKind, OutboxMutation } from './types';
-import type { CaseRefusal } from '../shared/sync-protocol';
+import type { TabletCaseRefusal } from '../shared/sync-protocol';
 
 /**
  * How search keys are derived. A row whose `keys.v` is older is re-derived by this module after
@@ -37,7 +37,7 @@ export interface CaseAttention extends CaseSummary {
   countyStatus: CaseSyncInfo['countyStatus'];
   correctionRequest: string | null;
   /** The server refused the case's last change (its case number): the case stays here, unsent. */
-  refusal: CaseRefusal | null;
+  refusal: TabletCaseRefusal | null;
 }
 
 /** What applyCaseUpdates did with each pulled county change. */

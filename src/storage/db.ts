@@ -8,7 +8,7 @@ import { SCHEMA_VERSIONS, checkSchemaRegistry, type SchemaVersion } from './sche
 import type { CaseFacts, Determination } from '../domain';
 import type { Registration } from '../shared/registration';
 import type { AuditEvent, CaseRecord, CaseSummary, CaseSyncInfo, DraftRecord, OutboxMutation } from './types';
-import type { CaseRefusal } from '../shared/sync-protocol';
+import type { TabletCaseRefusal } from '../shared/sync-protocol';
 
 /** A case's search keys (the `cases` table's indexes), derived by cases-repository.ts. */
 export interface SearchKeys {
@@ -42,7 +42,7 @@ export interface CaseSyncRow {
   figuresDiffer: boolean;
   syncedAt: string | null;
   /** Why the server refused the case's last change (its case number): absent or null when it did not. */
-  refusal?: CaseRefusal | null;
+  refusal?: TabletCaseRefusal | null;
 }
 
 /** A row of the `caseDetails` table. */

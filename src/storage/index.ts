@@ -41,6 +41,6 @@ export {
 export { createSyncRepository, EMPTY_SYNC_STATUS, type SyncRepository, type SyncStatusRecord, type PullPageReport } from './sync-repository';
 export { createReferenceRepository, type ReferenceRepository } from './reference-repository';
 export { requestPersistence, readStorageEstimate, QUOTA_WARNING_RATIO, type StorageReport, type StorageWarning } from './persistence';
-export { nameInitials, nameInitialReadings, preloadPinyin } from './pinyin';
+export { nameInitials, nameInitialReadings, preloadPinyin } from '../shared/pinyin';
 export { DEVICE_ID_PATTERN } from './ids';
 export type { CaseRecord, CaseSummary, CaseStatus, SyncState, AuditEvent, AuditAction, FieldChange, OutboxMutation, MutationKind, DraftRecord, DeviceInfo, CaseSyncInfo } from './types';

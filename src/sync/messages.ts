@@ -1,6 +1,6 @@
 // Chinese for the sync codes the clerk may see: the one place they are put into words.
 
-import { UPDATE_REQUIRED_CODES, type CaseRefusal } from '../shared/sync-protocol';
+import { UPDATE_REQUIRED_CODES, type TabletCaseRefusal } from '../shared/sync-protocol';
 
 export const UPDATE_APP_ZH = '请更新应用：本应用与县局服务器的版本不一致，已暂停同步；未同步的记录仍保存在本机，更新后会继续同步。';
 export const DEVICE_REVOKED_ZH = '本设备已被县局停用，未同步的记录仍保存在本机。请联系县局重新注册本设备。';
@@ -71,7 +71,7 @@ export function clockSkewZh(skewMs: number): string {
 }
 
 /** Why the county refused one case (its case number); the case stays on this tablet, unsent. */
-export function caseRefusalZh(refusal: CaseRefusal): string {
+export function caseRefusalZh(refusal: TabletCaseRefusal): string {
   switch (refusal) {
     case 'case-number-other-device':
       return '县局拒收：案件编号中的设备号不属于本机，案件仍保存在本机，请联系县局处理。';
@@ -79,5 +79,10 @@ export function caseRefusalZh(refusal: CaseRefusal): string {
       return '县局拒收：案件编号中的旗县代码与本案安置地旗县不符，案件仍保存在本机，请联系县局处理。';
     case 'case-number-taken':
       return '县局拒收：该案件编号已被另一案件使用，案件仍保存在本机，请联系县局处理。';
+    case 'case-locked-after-verification':
+      return '县局已核查通过本案，不再接受平板上的修改；本机的修改仍保存在本机。如需更正，请联系县局退回补正后再修改。';
+    default:
+      // A reason added by a newer county server than this app.
+      return `县局拒收本案（原因代码 ${refusal}），案件仍保存在本机。请更新应用或联系县局处理。`;
   }
 }

@@ -10,7 +10,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMETERS_DOCUMENT, type ParameterSet } from '../../src/domain';
 import { NOT_IN_AREA_MESSAGE } from '../../src/server/auth/policy';
-import { COUNTY_ACTIONS, grantOf, POLICY } from '../../src/server/auth/policy-table';
+import { COUNTY_ACTIONS, grantOf, POLICY, STEP_ACTIONS } from '../../src/server/auth/policy-table';
 import { createAccount, createTownship } from '../../src/server/county/administration';
 import { ADMIN_ROUTES, SESSION_ROUTES, type AdminRoute } from '../../src/server/routes/admin';
 import { areaContains, REGION, ROLES, type Area, type Role } from '../../src/shared/roles';
@@ -196,8 +196,15 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
       .replace(':username', f?.clerk ?? 'no-such-clerk')
       .replace(':id', f?.caseId ?? randomUUID());
     if (route === 'GET /api/admin/cases/:id' && f === null) url = `/api/admin/cases/${randomUUID()}`;
+    // 退回补正 may be asked again while the window has not answered: each cell that may finds it allowed.
     const body =
-      route === 'POST /api/admin/cases/:id/resolve' ? { versionId: f?.versionId ?? randomUUID() } : route === 'POST /api/admin/cases/:id/correction-request' ? { message: '请补充退役证' } : undefined;
+      route === 'POST /api/admin/cases/:id/resolve'
+        ? { versionId: f?.versionId ?? randomUUID() }
+        : route === 'POST /api/admin/cases/:id/correction-request'
+          ? { message: '请补充退役证' }
+          : route === 'POST /api/admin/cases/:id/steps'
+            ? { step: 'correction-requested', comment: '请补充退役证' }
+            : undefined;
     return { url, ...(body === undefined ? {} : { body }), area };
   }
 
@@ -312,8 +319,10 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
     const keys = registered.map(([method, url]) => `${method} ${url}`);
     expect(keys.filter((k) => !known.has(k))).toEqual([]);
     expect(Object.keys(ADMIN_ROUTES).filter((k) => !keys.includes(k))).toEqual([]);
-    // Every action of the table has a route: none is granted that nothing takes.
-    const routed = new Set<string>(Object.values(ADMIN_ROUTES));
+    // Every action of the table has a route: none is granted that nothing takes. The steps route takes
+    // the action of the step it is asked for.
+    expect(ADMIN_ROUTES['POST /api/admin/cases/:id/steps']).toBe('case.step');
+    const routed = new Set<string>([...Object.values(ADMIN_ROUTES), ...Object.values(STEP_ACTIONS)]);
     expect(COUNTY_ACTIONS.filter((a) => !routed.has(a))).toEqual([]);
     const hostile = new Set(HOSTILE_ROUTES.map(([m, u]) => `${m} ${u}`));
     const asHostile = (k: string) => k.replace(/:[a-zA-Z]+/g, ':param');

@@ -1,11 +1,13 @@
 // 县局管理 (online, served by the county server at #/county): sign in with a county account;
-// synced cases with their flags and conflict resolution; enrolment codes (text + QR) and devices;
+// the reviewer's queue of synced cases (CaseQueue.tsx) and conflict resolution; enrolment codes (text + QR) and devices;
 // accounts (role, area, reset, sessions); townships; one's own password. Everything goes through
 // /api/admin/*, which asks the policy first; the page shows only the tabs the account's role may use.
 import { useCallback, useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { QrCode } from '../print/QrCode';
-import { adminErrorZh, AdminApiError, areaZh, clerkProblemZh, createAdminApi, ROLE_ZH, type AdminApi, type AuditHead, type SessionInfo, type CaseDetail, type CaseFlag, type CaseItem, type DeviceItem, type Account, type IssuedCode, type Township } from './api';
+import { adminErrorZh, AdminApiError, areaZh, clerkProblemZh, createAdminApi, ROLE_ZH, type AdminApi, type AuditHead, type SessionInfo, type CaseDetail, type CaseItem, type DeviceItem, type Account, type IssuedCode, type Township } from './api';
 import { AREA_LEVELS, isTabletRole, REGION, ROLES, ROLE_AREA_LEVELS, type AreaLevel, type Role } from '../../shared/roles';
+import { CaseQueue, caseFlags, FLAG_LABELS } from './CaseQueue';
+import { CaseLifecycle } from './CaseLifecycle';
 import './county.css';
 
 type Tab = 'cases' | 'devices' | 'clerks' | 'townships' | 'password';
@@ -192,17 +194,10 @@ function Login({ api, onSignedIn }: { api: AdminApi; onSignedIn(session: Session
   );
 }
 
-const FLAG_LABELS: Record<CaseFlag, string> = { conflict: '冲突', 'possible-duplicate': '疑似重复', 'figures-differ': '测算不一致', 'clerk-unverified': '经办人待核实' };
-
 function Flags({ c }: { c: CaseItem }) {
-  const flags: CaseFlag[] = [];
-  if (c.flags.conflict) flags.push('conflict');
-  if (c.flags.possibleDuplicate) flags.push('possible-duplicate');
-  if (c.flags.figuresDiffer) flags.push('figures-differ');
-  if (c.flags.clerkUnverified) flags.push('clerk-unverified');
   return (
     <>
-      {flags.map((f) => (
+      {caseFlags(c).map((f) => (
         <span key={f} className={`county-flag county-flag-${f}`} data-flag={f}>
           {FLAG_LABELS[f]}
         </span>
@@ -212,71 +207,13 @@ function Flags({ c }: { c: CaseItem }) {
 }
 
 function CasesPanel({ api, onSignedOut }: { api: AdminApi; onSignedOut(): void }) {
-  const [flag, setFlag] = useState<CaseFlag | ''>('');
-  const [cases, setCases] = useState<CaseItem[] | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
-  const { error, run } = useAction(onSignedOut);
-  const load = useCallback(() => {
-    void run(() => api.cases(flag || undefined)).then((r) => r && setCases(r));
-  }, [api, flag, run]);
-  useEffect(load, [load]);
-
+  // Bumped when the open case changes, so that the queue shows its new flags and status.
+  const [reloadKey, setReloadKey] = useState(0);
+  const reload = useCallback(() => setReloadKey((k) => k + 1), []);
   return (
     <div className="county-panel">
-      <div className="county-toolbar">
-        <label>
-          筛选{' '}
-          <select value={flag} onChange={(e) => setFlag(e.target.value as CaseFlag | '')} aria-label="筛选">
-            <option value="">全部</option>
-            {(Object.keys(FLAG_LABELS) as CaseFlag[]).map((f) => (
-              <option key={f} value={f}>
-                {FLAG_LABELS[f]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" className="button" onClick={load}>
-          刷新
-        </button>
-        {cases && <span data-testid="county-case-count">共 {cases.length} 件</span>}
-      </div>
-      <ErrorLine error={error} />
-      {cases && (
-        <table className="county-table" data-testid="county-cases">
-          <thead>
-            <tr>
-              <th>案件编号</th>
-              <th>姓名</th>
-              <th>身份证号</th>
-              <th>乡镇</th>
-              <th>登记经办人账号</th>
-              <th>县局状态</th>
-              <th>标记</th>
-              <th>收到时间</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cases.map((c) => (
-              <tr key={c.id} data-testid="county-case-row" data-case-id={c.id}>
-                <td>
-                  <button type="button" className="county-link" onClick={() => setOpenId(c.id)}>
-                    {c.caseNumber}
-                  </button>
-                </td>
-                <td>{c.name}</td>
-                <td>{c.idNumber}</td>
-                <td>{c.townshipCode}</td>
-                <td data-testid="county-case-clerk">{c.registeredBy ?? '—'}</td>
-                <td>{c.countyStatus === 'correction-requested' ? '已退回补正' : '已收到'}{c.status === 'withdrawn' ? '（已撤回）' : ''}</td>
-                <td>
-                  <Flags c={c} />
-                </td>
-                <td>{when(c.receivedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <CaseQueue api={api} onSignedOut={onSignedOut} onOpen={setOpenId} reloadKey={reloadKey} />
       {openId && (
         <CaseDetailView
           key={openId}
@@ -284,7 +221,7 @@ function CasesPanel({ api, onSignedOut }: { api: AdminApi; onSignedOut(): void }
           id={openId}
           onSignedOut={onSignedOut}
           onClose={() => setOpenId(null)}
-          onChanged={load}
+          onChanged={reload}
           onOpen={setOpenId}
         />
       )}
@@ -318,7 +255,6 @@ function Figures({ figures }: { figures: Record<string, unknown> | null }) {
 
 function CaseDetailView({ api, id, onSignedOut, onClose, onChanged, onOpen }: { api: AdminApi; id: string; onSignedOut(): void; onClose(): void; onChanged(): void; onOpen(id: string): void }) {
   const [detail, setDetail] = useState<CaseDetail | null>(null);
-  const [message, setMessage] = useState('');
   const { error, busy, run } = useAction(onSignedOut);
   useEffect(() => {
     void run(() => api.caseDetail(id)).then((d) => d && setDetail(d));
@@ -346,6 +282,16 @@ function CaseDetailView({ api, id, onSignedOut, onClose, onChanged, onOpen }: { 
         设备 <code>{detail.deviceId}</code> · 乡镇 {detail.townshipCode} · 第 {detail.revision} 版 · 参数 {detail.parametersVersion}
         {detail.correctionRequest && <> · 退回补正：{detail.correctionRequest}</>}
       </p>
+      {/* 退回补正 is one of the signed steps: its button is here when the role may take it. */}
+      <CaseLifecycle
+        detail={detail}
+        busy={busy}
+        onTake={async (input) => {
+          if (!(await run(() => api.takeStep(detail.id, input)))) return false;
+          await act(() => api.caseDetail(detail.id));
+          return true;
+        }}
+      />
       {detail.flags.conflict && <p className="banner banner-warning">本案件在县局和窗口两边都被修改过：请核对下列版本，选定一个作为正式版本。</p>}
       <h4>各版本</h4>
       <ol className="county-versions">
@@ -400,23 +346,6 @@ function CaseDetailView({ api, id, onSignedOut, onClose, onChanged, onOpen }: { 
           </ul>
         </>
       )}
-      <form
-        className="county-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act(() => api.requestCorrection(detail.id, message)).then(() => setMessage(''));
-        }}
-      >
-        <label className="field-label" htmlFor={`correction-${detail.id}`}>
-          退回补正（写明需要窗口补充或更正的内容）
-        </label>
-        <input id={`correction-${detail.id}`} value={message} maxLength={500} onChange={(e) => setMessage(e.target.value)} />
-        <div className="actions">
-          <button type="submit" className="button" disabled={busy || message.trim() === ''}>
-            退回补正
-          </button>
-        </div>
-      </form>
       <ErrorLine error={error} />
     </section>
   );

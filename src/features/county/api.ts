@@ -1,11 +1,12 @@
 // The county page's calls to /api/admin/* on the server that serves it (the session cookie rides
 // along). Errors carry the server's stable code; errorZh puts them into words for the admin.
 
-import type { AccountListItem as Account, CaseListItem as CaseItem, DeviceItem, SessionInfo } from '../../shared/admin-api';
+import type { AccountListItem as Account, CaseListItem as CaseItem, CaseQueuePage, DeviceItem, SessionInfo, UnitPayer } from '../../shared/admin-api';
+import type { CaseStep, CaseStepView, LifecycleStatus, StepTaken, VerificationCheckRecord } from '../../shared/case-lifecycle';
 import type { Area, Role } from '../../shared/roles';
 import { tooManyAttemptsZh } from '../../sync/messages';
 
-export type { Account, CaseItem, DeviceItem, SessionInfo };
+export type { Account, CaseItem, CaseQueuePage, DeviceItem, SessionInfo, UnitPayer };
 
 export class AdminApiError extends Error {
   readonly status: number;
@@ -54,6 +55,20 @@ export interface CaseDetail extends CaseItem {
   correctionRequest: string | null;
   versions: CaseVersion[];
   possibleDuplicates: CaseItem[];
+  /** The current facts: 核查通过 asks for civil affairs' confirmation when they record 低保 or 特困. */
+  facts?: { assistance?: { dibao?: boolean; tekun?: boolean } };
+  /** The signed history of the case's lifecycle, void steps marked, oldest first. */
+  steps: CaseStepView[];
+  /** The steps the signed-in role may take from the case's status (the policy table's, sent by the server). */
+  allowedSteps: CaseStep[];
+}
+
+/** What a signed step carries (POST /api/admin/cases/:id/steps). */
+export interface StepRequest {
+  step: CaseStep;
+  comment: string;
+  checks?: VerificationCheckRecord[];
+  reasonForVeteran?: string;
 }
 /** The audit chain's last entry: compare its hash with a copy kept elsewhere (README, audit chain). */
 export interface AuditHead {
@@ -61,7 +76,19 @@ export interface AuditHead {
   hash: string;
   at: string | null;
 }
-export type CaseFlag = 'conflict' | 'possible-duplicate' | 'figures-differ' | 'clerk-unverified';
+export type CaseFlag = 'conflict' | 'possible-duplicate' | 'figures-differ' | 'late-application' | 'provisional-parameters' | 'clerk-unverified';
+
+/** What the county queue asks for (GET /api/admin/cases): all of them optional. */
+export interface CaseQueueQuery {
+  township?: string;
+  status?: LifecycleStatus;
+  payer?: UnitPayer;
+  flag?: CaseFlag;
+  /** The search box: ID number (whole or last digits), name, pinyin, case number or a form's QR text. */
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
 
 export interface AdminApi {
   login(username: string, password: string): Promise<SessionInfo>;
@@ -84,10 +111,13 @@ export interface AdminApi {
   unlockAccount(username: string): Promise<{ username: string; wasLocked: boolean }>;
   /** Disables (false) or enables (true) an account: a disabled one signs in nowhere. */
   setAccountActive(username: string, active: boolean): Promise<Account>;
-  cases(flag?: CaseFlag): Promise<CaseItem[]>;
+  /** A page of the reviewer's queue with the true total. */
+  cases(query?: CaseQueueQuery): Promise<CaseQueuePage>;
   caseDetail(id: string): Promise<CaseDetail>;
   resolve(id: string, versionId: string): Promise<CaseDetail>;
   requestCorrection(id: string, message: string): Promise<CaseDetail>;
+  /** Signs one step of the case's lifecycle: the new status and the step. */
+  takeStep(id: string, input: StepRequest): Promise<StepTaken>;
   /** Absent from a page that is given no audit API (the section is then not shown). */
   auditHead?(): Promise<AuditHead>;
 }
@@ -132,10 +162,16 @@ export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) =>
     revokeSessions: (username) => call('POST', `/accounts/${enc(username)}/revoke-sessions`, {}),
     unlockAccount: (username) => call('POST', `/accounts/${enc(username)}/unlock`, {}),
     setAccountActive: (username, active) => call('POST', `/accounts/${enc(username)}/${active ? 'enable' : 'disable'}`, {}),
-    cases: async (flag) => (await call<{ cases: CaseItem[] }>('GET', `/cases${flag ? `?flag=${flag}` : ''}`)).cases,
+    cases: (query = {}) => {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+      const qs = params.toString();
+      return call('GET', `/cases${qs ? `?${qs}` : ''}`);
+    },
     caseDetail: (id) => call('GET', `/cases/${enc(id)}`),
     resolve: (id, versionId) => call('POST', `/cases/${enc(id)}/resolve`, { versionId }),
     requestCorrection: (id, message) => call('POST', `/cases/${enc(id)}/correction-request`, { message }),
+    takeStep: (id, input) => call('POST', `/cases/${enc(id)}/steps`, input),
     auditHead: () => call('GET', '/audit/head'),
   };
 }
@@ -171,7 +207,21 @@ const FIELD_ZH: Readonly<Record<string, string>> = {
   code: '代码',
   name: '名称',
   message: '退回意见',
+  step: '办理步骤',
+  comment: '说明',
+  checks: '核查项目',
+  reasonForVeteran: '告知退役士兵的理由',
+  'checks.service': '服役情况核实',
+  'checks.discharge-mode': '退役安置方式核实',
+  'checks.civil-affairs': '民政部门低保/特困确认',
   hours: '有效时长',
+  township: '乡镇（街道）',
+  status: '办理状态',
+  payer: '单位部分承担方',
+  flag: '标记',
+  q: '搜索',
+  limit: '每页件数',
+  offset: '页码',
 };
 
 /** The server's field problems whose words are fixed (secrets.ts passwordProblem, the password route); others stay as sent. */
@@ -212,6 +262,12 @@ export function adminErrorZh(err: unknown): string {
       return '该用户名已被使用。';
     case 'no-conflict':
       return '该案件没有待裁决的冲突（可能已被其他人处理），请刷新。';
+    case 'conflict-open':
+      return '本案件有待裁决的冲突：请先在下列版本中选定正式版本，再核查。';
+    case 'step-not-allowed-from-status':
+      return '案件当前的办理状态不能进行这一步（可能已被其他人处理），请刷新后再试。';
+    case 'case-not-found':
+      return '找不到该案件，请刷新。';
     case 'device-not-found':
       return '找不到该设备。';
     case 'account-not-found':

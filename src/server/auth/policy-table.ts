@@ -5,6 +5,7 @@
 // Scope 'area': the target (a township, device, account, case …) must lie within the account's area,
 // and lists show only what does. Scope 'self': the account itself (its password, its session).
 
+import type { CaseStep, LifecycleStatus } from '../../shared/case-lifecycle';
 import type { Role } from '../../shared/roles';
 import { ROLES } from '../../shared/roles';
 
@@ -26,6 +27,14 @@ export const COUNTY_ACTIONS = [
   'case.list',
   'case.read',
   'case.resolve-conflict',
+  'case.step',
+  'case.verify',
+  'case.send-to-agency',
+  'case.record-agency-report',
+  'case.start-payment',
+  'case.complete',
+  'case.transfer-out',
+  'case.declare-not-eligible',
   'case.request-correction',
   'parameter-set.publish',
   'audit.read-head',
@@ -53,6 +62,50 @@ export interface PolicyRow {
 const EVERY_ROLE_SELF = Object.fromEntries(ROLES.map((r) => [r, 'self'])) as Record<Role, Scope>;
 const READERS = { admin: 'area', 'league-task-force': 'area', 'region-task-force': 'area', auditor: 'area' } as const;
 
+/** The action of each signed lifecycle step (src/shared/case-lifecycle.ts): POST /api/admin/cases/:id/steps takes it. */
+export const STEP_ACTIONS = {
+  verified: 'case.verify',
+  'sent-to-agency': 'case.send-to-agency',
+  'agency-reported': 'case.record-agency-report',
+  paying: 'case.start-payment',
+  completed: 'case.complete',
+  transferred: 'case.transfer-out',
+  'not-eligible': 'case.declare-not-eligible',
+  'correction-requested': 'case.request-correction',
+} as const satisfies Record<CaseStep, CountyAction>;
+
+/** The county's case officers sign every step; task forces and auditors watch and never sign. */
+const SIGNERS = { admin: 'area', 'county-reviewer': 'area' } as const;
+/** Before payment starts the county may still find the case not eligible, or send it back to the window. */
+const BEFORE_PAYMENT: readonly LifecycleStatus[] = ['synced', 'verified', 'sent-to-agency', 'agency-reported'];
+
+/** Which role may take which step from which status: the case's lifecycle as the policy allows it. */
+const STEP_ROWS: readonly PolicyRow[] = [
+  { action: 'case.verify', grants: SIGNERS, writes: true, fromStatus: ['synced'], description: '核查通过: service, discharge mode and (for 低保/特困) civil affairs verified, each against a document' },
+  { action: 'case.send-to-agency', grants: SIGNERS, writes: true, fromStatus: ['verified'], description: '送经办机构: the verified case sent to the insurance agencies' },
+  { action: 'case.record-agency-report', grants: SIGNERS, writes: true, fromStatus: ['sent-to-agency'], description: '经办测算已反馈: the agencies’ months and amounts received' },
+  { action: 'case.start-payment', grants: SIGNERS, writes: true, fromStatus: ['agency-reported'], description: '补缴办理中: the payer has started paying' },
+  { action: 'case.complete', grants: SIGNERS, writes: true, fromStatus: ['paying'], description: '完成: the continuation is paid and done' },
+  { action: 'case.transfer-out', grants: SIGNERS, writes: true, fromStatus: ['agency-reported', 'paying'], description: '转出: the insurance relationship transferred out or suspended' },
+  { action: 'case.declare-not-eligible', grants: SIGNERS, writes: true, fromStatus: BEFORE_PAYMENT, description: '不符合: not eligible, with the reason the veteran is told' },
+  {
+    action: 'case.request-correction',
+    grants: SIGNERS,
+    writes: true,
+    // Also from itself: a second request adds to the first while the window has not answered.
+    fromStatus: [...BEFORE_PAYMENT, 'correction-requested'],
+    description: 'send a case back to the window (退回补正); its correction voids the signatures since',
+  },
+];
+
+/** The steps route's own row: any role that may take some step, checked before the case is read. */
+const STEP_GATE: PolicyRow = {
+  action: 'case.step',
+  grants: Object.assign({}, ...STEP_ROWS.map((r) => r.grants)) as PolicyRow['grants'],
+  writes: true,
+  description: 'take a signed step of a case’s lifecycle; which step from which status: the rows below',
+};
+
 export const POLICY: readonly PolicyRow[] = [
   { action: 'session.read', grants: EVERY_ROLE_SELF, writes: false, description: 'who is signed in: role, area, whether the password must be changed' },
   { action: 'password.change', grants: EVERY_ROLE_SELF, writes: true, description: 'change one’s own password (the current one is asked)' },
@@ -71,7 +124,8 @@ export const POLICY: readonly PolicyRow[] = [
   { action: 'case.list', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'list synced cases with their flags' },
   { action: 'case.read', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'read a case with every version' },
   { action: 'case.resolve-conflict', grants: { admin: 'area', 'county-reviewer': 'area' }, writes: true, description: 'choose the version of a conflicting case that stands' },
-  { action: 'case.request-correction', grants: { admin: 'area', 'county-reviewer': 'area' }, writes: true, description: 'send a case back to the window (退回补正)' },
+  STEP_GATE,
+  ...STEP_ROWS,
   { action: 'parameter-set.publish', grants: { admin: 'area' }, writes: true, description: 'publish a parameter set (its area: every township of the server)' },
   {
     action: 'audit.read-head',
@@ -83,14 +137,23 @@ export const POLICY: readonly PolicyRow[] = [
   { action: 'audit.list', grants: { admin: 'area', auditor: 'area' }, writes: false, description: 'list audit entries of one’s area (personal values to roles that may read cases)' },
 ];
 
-/** The row that decides `action` (for a case in `fromStatus`, when the step depends on it). */
+/** The row that decides `action` for a case in `fromStatus`, when the step depends on it. */
 export function policyRow(action: CountyAction, fromStatus?: string): PolicyRow | undefined {
   return POLICY.find((r) => r.action === action && (r.fromStatus === undefined || (fromStatus !== undefined && r.fromStatus.includes(fromStatus))));
 }
 
-/** The role's scope for the action, or null when it may not. */
+/**
+ * The role's scope for the action, or null when it may not. Without `fromStatus` (the check made
+ * before the case is read): whether the role may take the action from some status.
+ */
 export function grantOf(role: Role, action: CountyAction, fromStatus?: string): Scope | null {
+  if (fromStatus === undefined) return POLICY.filter((r) => r.action === action).find((r) => r.grants[role] !== undefined)?.grants[role] ?? null;
   return policyRow(action, fromStatus)?.grants[role] ?? null;
+}
+
+/** The steps the role may take on a case in `status` (its area aside): what the county page offers. */
+export function allowedSteps(role: Role, status: string): CaseStep[] {
+  return (Object.keys(STEP_ACTIONS) as CaseStep[]).filter((step) => grantOf(role, STEP_ACTIONS[step], status) !== null);
 }
 
 /** The table as Markdown, one row per action and one column per role: what the README shows. */

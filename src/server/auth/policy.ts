@@ -40,7 +40,8 @@ export type Action =
    * A county account acts. `target`: the area of what it acts on (a township, device, account, case,
    * or for a creation what is created); null when that does not exist; absent for a list (filtered by
    * the account's area afterwards) and for the first check before the target is looked up.
-   * `fromStatus`: the case's status, for lifecycle steps whose rows depend on it.
+   * `fromStatus`: the case's status, for lifecycle steps whose rows depend on it: a role that may take
+   * the step, on a case of its area, but not from this status is answered 409 step-not-allowed-from-status.
    */
   | { type: 'county'; action: CountyAction; target?: Area | null; fromStatus?: string };
 
@@ -144,12 +145,17 @@ export const PASSWORD_CHANGE_REQUIRED = deny(
 function decideCounty(p: Principal, action: Action & { type: 'county' }): Decision {
   if (p.kind !== 'account') return deny(401, 'unauthenticated', 'Sign in on the county page first (POST /api/admin/login)');
   if (!p.active) return deny(403, 'account-disabled', 'This account is disabled');
-  const scope = grantOf(p.role, action.action, action.fromStatus);
+  const scope = grantOf(p.role, action.action);
   // A one-time password opens nothing but the change of it (and the session that says so).
   if (p.mustChangePassword && scope !== 'self') return PASSWORD_CHANGE_REQUIRED;
   if (scope === null) return deny(403, 'forbidden', `The role ${p.role} may not ${action.action}`);
   if (scope === 'self' || action.target === undefined) return ALLOW;
-  return action.target !== null && areaContains(p.area, action.target) ? ALLOW : NOT_IN_AREA;
+  if (action.target === null || !areaContains(p.area, action.target)) return NOT_IN_AREA;
+  // The status last: a case outside the area says nothing of where it stands.
+  if (action.fromStatus !== undefined && grantOf(p.role, action.action, action.fromStatus) === null) {
+    return deny(409, 'step-not-allowed-from-status', `${action.action} may not be taken on a case in status ${action.fromStatus}`);
+  }
+  return ALLOW;
 }
 
 /** Why a clerk account may not act on a device: a sign-in is refused for it, a pushed case flagged. */

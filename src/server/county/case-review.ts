@@ -4,19 +4,47 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import type { CasesTable, Database } from '../db/schema';
+import type { CasesTable, Database, UnitPayer } from '../db/schema';
+import { namePinyinSearchText } from '../../shared/pinyin';
 import { ApiError } from '../errors';
 import { logChange, type CountyContext } from './context';
 import { appendAudit, type AuditBy } from '../audit/chain';
 import { idNumberOfFacts, linkedIdNumbers, relinkDuplicates } from './duplicates';
 import { lockIdNumbers } from './id-numbers';
 import type { CaseListItem } from '../../shared/admin-api';
-import { areaContains, areaPrefix, type Area } from '../../shared/roles';
+import { areaContains, type Area, type Role } from '../../shared/roles';
+import type { CaseStep, CaseStepView } from '../../shared/case-lifecycle';
+import { allowedSteps } from '../auth/policy-table';
+import { caseSteps, takeStep, type Signer } from './case-lifecycle';
+import type { AccountPrincipal } from '../auth/policy';
 
-export const CASE_FLAG_FILTERS = ['conflict', 'possible-duplicate', 'figures-differ', 'clerk-unverified'] as const;
-export type CaseFlagFilter = (typeof CASE_FLAG_FILTERS)[number];
+/** The columns a case of the county's lists is shown with (not its facts: the queue never reads them). */
+export const CASE_ITEM_COLUMNS = [
+  'id',
+  'case_number',
+  'name',
+  'id_number',
+  'device_id',
+  'township_code',
+  'status',
+  'county_status',
+  'lifecycle_status',
+  'unit_payer',
+  'revision',
+  'parameters_version',
+  'conflict',
+  'possible_duplicate',
+  'figures_differ',
+  'clerk_unverified',
+  'application_late',
+  'provisional_parameters',
+  'registered_by_account',
+  'received_at',
+  'updated_at',
+] as const satisfies readonly (keyof CasesTable)[];
+export type CaseItemRow = Pick<Selectable<CasesTable>, (typeof CASE_ITEM_COLUMNS)[number]>;
 
-function item(r: Selectable<CasesTable>): CaseListItem {
+export function caseItem(r: CaseItemRow): CaseListItem {
   return {
     id: r.id,
     caseNumber: r.case_number,
@@ -26,33 +54,24 @@ function item(r: Selectable<CasesTable>): CaseListItem {
     townshipCode: r.township_code,
     status: r.status,
     countyStatus: r.county_status,
+    lifecycleStatus: r.lifecycle_status,
+    unitPayer: r.unit_payer,
     revision: r.revision,
     parametersVersion: r.parameters_version,
-    flags: { conflict: r.conflict === 1, possibleDuplicate: r.possible_duplicate === 1, figuresDiffer: r.figures_differ === 1, clerkUnverified: r.clerk_unverified === 1 },
+    flags: {
+      conflict: r.conflict === 1,
+      possibleDuplicate: r.possible_duplicate === 1,
+      figuresDiffer: r.figures_differ === 1,
+      clerkUnverified: r.clerk_unverified === 1,
+      lateApplication: r.application_late === 1,
+      provisionalParameters: r.provisional_parameters === 1,
+    },
     registeredBy: r.registered_by_account,
     receivedAt: r.received_at,
     updatedAt: r.updated_at,
   };
 }
-
-/** `area`: only the cases of townships within it (the caller's area). */
-export async function listCases(ctx: CountyContext, filter: { flag?: CaseFlagFilter; townshipCode?: string; area?: Area; limit?: number; offset?: number } = {}): Promise<CaseListItem[]> {
-  const rows = await ctx.db
-    .selectFrom('cases')
-    .selectAll()
-    .$if(filter.area !== undefined, (q) => q.where('township_code', 'like', `${areaPrefix(filter.area!)}%`))
-    .$if(filter.flag === 'conflict', (q) => q.where('conflict', '=', 1))
-    .$if(filter.flag === 'possible-duplicate', (q) => q.where('possible_duplicate', '=', 1))
-    .$if(filter.flag === 'figures-differ', (q) => q.where('figures_differ', '=', 1))
-    .$if(filter.flag === 'clerk-unverified', (q) => q.where('clerk_unverified', '=', 1))
-    .$if(filter.townshipCode !== undefined, (q) => q.where('township_code', '=', filter.townshipCode!))
-    .orderBy('received_at', 'desc')
-    .orderBy('id')
-    .limit(Math.min(Math.max(filter.limit ?? 200, 1), 1000))
-    .offset(Math.max(filter.offset ?? 0, 0))
-    .execute();
-  return rows.map(item);
-}
+const item = caseItem;
 
 export interface CaseVersionView {
   id: string;
@@ -82,6 +101,10 @@ export interface CaseDetail extends CaseListItem {
   registration: unknown;
   versions: CaseVersionView[];
   possibleDuplicates: CaseListItem[];
+  /** Every signed step of the case's lifecycle, void ones marked, oldest first. */
+  steps: CaseStepView[];
+  /** The steps the reader's role may take from the case's status (none when no role was given). */
+  allowedSteps: CaseStep[];
 }
 
 /** The area (township) of a case, or null when there is none of that id. */
@@ -91,7 +114,7 @@ export async function caseArea(ctx: CountyContext, id: string): Promise<Area | n
 }
 
 /** `area`: the caller's; possible duplicates registered outside it are left out (their names and ID numbers are not his to see). */
-export async function caseDetail(ctx: CountyContext, id: string, area?: Area): Promise<CaseDetail> {
+export async function caseDetail(ctx: CountyContext, id: string, area?: Area, role?: Role): Promise<CaseDetail> {
   const row = await ctx.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new ApiError(404, 'case-not-found', `No synced case ${id}`);
   const versions = await ctx.db.selectFrom('case_versions').selectAll().where('case_id', '=', id).orderBy('received_at').orderBy('revision').execute();
@@ -132,6 +155,8 @@ export async function caseDetail(ctx: CountyContext, id: string, area?: Area): P
         .map((d) => ({ parametersVersion: d.parameters_version, purpose: d.purpose, figures: d.figures === null ? null : (JSON.parse(d.figures) as unknown), error: d.error, figuresDiffer: d.figures_differ === 1 })),
     })),
     possibleDuplicates: others.map(item),
+    steps: await caseSteps(ctx.db, id),
+    allowedSteps: role === undefined ? [] : allowedSteps(role, row.lifecycle_status),
   };
 }
 
@@ -192,13 +217,26 @@ export async function resolveConflict(
     await trx.updateTable('case_versions').set({ conflicting: 0 }).where('case_id', '=', caseId).execute();
     const registration = JSON.parse(chosen.registration) as { name?: string };
     const idNumber = idNumberOfFacts(chosen.facts) ?? row.id_number;
+    // The queue's columns follow the chosen version: its determination's payer and flags, its name's pinyin.
+    const own = await trx
+      .selectFrom('server_determinations')
+      .select(['figures', 'application_late', 'provisional'])
+      .where('version_id', '=', chosen.id)
+      .where('purpose', '=', 'tablet-set')
+      .executeTakeFirst();
+    const figures = own?.figures ? (JSON.parse(own.figures) as { pensionUnitPayer?: UnitPayer | null; medicalUnitPayer?: UnitPayer | null }) : null;
+    const name = registration.name ?? row.name;
     await trx
       .updateTable('cases')
       .set({
         status: chosen.status,
         facts: chosen.facts,
         registration: chosen.registration,
-        name: registration.name ?? row.name,
+        name,
+        name_pinyin: name === row.name ? row.name_pinyin : await namePinyinSearchText(name),
+        unit_payer: figures?.pensionUnitPayer ?? figures?.medicalUnitPayer ?? null,
+        application_late: own?.application_late ?? null,
+        provisional_parameters: own?.provisional ?? null,
         id_number: idNumber,
         revision,
         current_version_id: id,
@@ -217,7 +255,12 @@ export async function resolveConflict(
   return caseDetail(ctx, caseId, area);
 }
 
-/** 退回补正: the county sends the case back to the window with what to correct. */
+/**
+ * 退回补正: the county sends the case back to the window with what to correct. The signed lifecycle
+ * step 'correction-requested' (county/case-lifecycle.ts) under this route's older name and field.
+ * `principal`: the account asking through the API, whose role and the case's status the policy
+ * checks; without one the program signs on `actor`'s behalf and only the status is checked.
+ */
 export async function requestCorrection(
   ctx: CountyContext,
   caseId: string,
@@ -225,28 +268,13 @@ export async function requestCorrection(
   actor: string,
   area?: Area,
   by: AuditBy = { actor, role: null, area: area ?? null },
+  principal: AccountPrincipal | null = null,
 ): Promise<CaseDetail> {
   const text = typeof message === 'string' ? message.trim() : '';
   if (text === '' || text.length > 500) {
     throw new ApiError(422, 'invalid-request', `message: ${text === '' ? 'required' : 'at most 500 characters'}`, { details: { problems: [{ path: 'message', message: text === '' ? 'required' : 'at most 500 characters' }] } });
   }
-  const at = ctx.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    const row = await lockedCase(trx, ctx, caseId);
-    const revision = (await maxRevision(trx, caseId, row.revision)) + 1;
-    const id = randomUUID();
-    await trx
-      .insertInto('case_versions')
-      .values({ id, case_id: caseId, revision, base_revision: row.revision, source: 'county', mutation_id: null, device_id: null, actor, at, received_at: at, status: row.status, facts: row.facts, registration: row.registration, figures: null, conflicting: 0 })
-      .execute();
-    await trx
-      .updateTable('cases')
-      .set({ county_status: 'correction-requested', correction_request: text, revision, current_version_id: id, updated_at: at, updated_by: actor })
-      .where('id', '=', caseId)
-      .execute();
-    await logChange(trx, ctx.kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
-    // What to correct may name the veteran: beside the chain, redactable.
-    await appendAudit(trx, { ...by, action: 'case.request-correction', subject: caseId, area: { level: 'township', code: row.township_code }, detail: { versionId: id, revision }, personal: { message: text } }, ctx.now());
-  });
-  return caseDetail(ctx, caseId, area);
+  const signer: Signer = principal === null ? { principal: null, by } : { principal, by };
+  await takeStep(ctx, caseId, { step: 'correction-requested', comment: text, checks: null, reasonForVeteran: null }, signer);
+  return caseDetail(ctx, caseId, area, principal?.role);
 }

@@ -10,8 +10,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
-import { checkIdNumber, type CaseFacts } from '../../domain';
+import { checkIdNumber, type CaseFacts, type Determination } from '../../domain';
 import { parseCaseFacts } from '../../shared/case';
+import { namePinyinSearchText } from '../../shared/pinyin';
 import { parseRegistration, type Registration } from '../../shared/registration';
 import {
   CLOCK_SKEW_LIMIT_MS,
@@ -28,13 +29,16 @@ import {
 } from '../../shared/sync-protocol';
 import { authorize, checkClerkToken, type Principal } from '../auth/policy';
 import { clerkTokenSecret, verifyClerkToken } from '../auth/clerk-token';
-import type { AppliedMutationsTable, CaseLinksTable, CaseVersionsTable, CasesTable, ChangeLogTable, Database, ServerDeterminationsTable } from '../db/schema';
+import type { AppliedMutationsTable, CaseLinksTable, CaseVersionsTable, CasesTable, ChangeLogTable, Database, Flag, ServerDeterminationsTable, UnitPayer } from '../db/schema';
 import { writeRows, type RowsWrite } from '../db/batch-write';
 import { ApiError } from '../errors';
 import { clerkOfVersion, loadClerkAccounts, type ClerkAccounts } from './clerk-accounts';
 import { tabletDeviceIds } from './enrolment';
 import { flag, logChanges, type CountyContext } from './context';
 import { appendAuditMany, type AuditEvent as ChainEvent } from '../audit/chain';
+import { auditBy } from '../audit/actor';
+import { LOCKED_STATUSES, type LifecycleStatus } from '../../shared/case-lifecycle';
+import { voidCorrected, type Correction } from './case-lifecycle';
 import { acceptedMutationEvents } from '../audit/events';
 import { determinationSha256, evaluateOnServer, PROGRAM_VERSION } from './determination-record';
 import { linksOf, openConflictIdNumbers, relinkPlan } from './duplicates';
@@ -84,6 +88,24 @@ interface ServerResult {
   figures: FiguresDigest | null;
   error: string | null;
   differs: boolean;
+  /** Of the determination, for the county queue's filters (null when there was none). */
+  late: boolean | null;
+  provisional: boolean | null;
+}
+
+function queueFacts(d: Determination): { late: boolean | null; provisional: boolean } {
+  return { late: d.applicationLate, provisional: d.provisional.length > 0 };
+}
+
+/** The case's columns the county queue filters by, from the server's determination under the tablet's set. */
+export function queueColumns(results: readonly ServerResult[]): { unit_payer: UnitPayer | null; application_late: Flag | null; provisional_parameters: Flag | null } {
+  const own = results.find((r) => r.purpose === 'tablet-set');
+  const flagOrNull = (b: boolean | null | undefined) => (b === null || b === undefined ? null : flag(b));
+  return {
+    unit_payer: own?.figures?.pensionUnitPayer ?? own?.figures?.medicalUnitPayer ?? null,
+    application_late: flagOrNull(own?.late),
+    provisional_parameters: flagOrNull(own?.provisional),
+  };
 }
 
 /** The server's own determinations of a version: under the tablet's set, and under the newest where that is newer. */
@@ -98,23 +120,25 @@ export function serverDeterminations(m: ValidatedMutation, sets: KnownParameterS
       figures: null,
       error: `unknown-parameter-set: the server has no parameter set ${m.figures.parametersVersion}`,
       differs: true,
+      late: null,
+      provisional: null,
     });
   } else {
     const r = evaluateOnServer(m.facts, tabletSet);
     if ('error' in r) {
-      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', sha256: null, figures: null, error: r.error, differs: true });
+      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', sha256: null, figures: null, error: r.error, differs: true, late: null, provisional: null });
     } else {
       const figures = figuresOf(r.determination);
       const sha256 = determinationSha256(r.determination);
-      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', sha256, figures, error: null, differs: differingFigures(figures, m.figures).length > 0 });
+      out.push({ parametersVersion: tabletSet.version, purpose: 'tablet-set', sha256, figures, error: null, differs: differingFigures(figures, m.figures).length > 0, ...queueFacts(r.determination) });
     }
   }
   if (sets.newest.version !== m.figures.parametersVersion && (!tabletSet || sets.newest.issued >= tabletSet.issued)) {
     const r = evaluateOnServer(m.facts, sets.newest);
     out.push(
       'error' in r
-        ? { parametersVersion: sets.newest.version, purpose: 'newest-set', sha256: null, figures: null, error: r.error, differs: false }
-        : { parametersVersion: sets.newest.version, purpose: 'newest-set', sha256: determinationSha256(r.determination), figures: figuresOf(r.determination), error: null, differs: false },
+        ? { parametersVersion: sets.newest.version, purpose: 'newest-set', sha256: null, figures: null, error: r.error, differs: false, late: null, provisional: null }
+        : { parametersVersion: sets.newest.version, purpose: 'newest-set', sha256: determinationSha256(r.determination), figures: figuresOf(r.determination), error: null, differs: false, ...queueFacts(r.determination) },
     );
   }
   return out;
@@ -151,8 +175,8 @@ async function receivedBefore(trx: Kysely<Database>, ctx: CountyContext, fresh: 
   return { known: rows[0]!.known, locked: new Set(rows[0]!.numbers) };
 }
 
-type CaseRow = Pick<CasesTable, 'id' | 'device_id' | 'township_code' | 'revision' | 'conflict' | 'possible_duplicate' | 'figures_differ' | 'case_number' | 'id_number'>;
-const CASE_COLUMNS = ['id', 'device_id', 'township_code', 'revision', 'conflict', 'possible_duplicate', 'figures_differ', 'case_number', 'id_number'] as const;
+type CaseRow = Pick<CasesTable, 'id' | 'device_id' | 'township_code' | 'revision' | 'conflict' | 'possible_duplicate' | 'figures_differ' | 'case_number' | 'id_number'> & { lifecycle_status: LifecycleStatus };
+const CASE_COLUMNS = ['id', 'device_id', 'township_code', 'revision', 'conflict', 'possible_duplicate', 'figures_differ', 'case_number', 'id_number', 'lifecycle_status'] as const;
 
 function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
   let ids = index.get(key);
@@ -193,6 +217,8 @@ class BatchApplier {
   private readonly versions: Insertable<CaseVersionsTable>[] = [];
   private readonly determinations: Insertable<ServerDeterminationsTable>[] = [];
   private readonly applied: Insertable<AppliedMutationsTable>[] = [];
+  /** Cases in 退回补正 this batch corrected: their later signatures are voided (case-lifecycle.ts). */
+  readonly corrected: Correction[] = [];
   private clerkAccounts: ClerkAccounts = new Map();
 
   private constructor(
@@ -282,7 +308,7 @@ class BatchApplier {
     for (const [id, ns] of open) this.openConflicts.set(id, new Set(ns));
   }
 
-  apply(m: ValidatedMutation, results: ServerResult[]): MutationResult {
+  apply(m: ValidatedMutation, results: ServerResult[], namePinyin: string): MutationResult {
     const { device, receivedAt, tablet } = this;
     const known = this.cases.get(m.caseId);
     const existing = known ? { ...known } : undefined;
@@ -292,8 +318,11 @@ class BatchApplier {
       // A case made under an earlier enrolment of the same tablet (same key) is this device's own.
       existing: existing ? { deviceId: tablet.deviceIds.has(existing.device_id) ? device.deviceId : existing.device_id, townshipCode: existing.township_code } : null,
     });
-    if (!existing || existing.case_number !== m.caseNumber) {
-      const refusal = this.caseNumberRefusal(m);
+    {
+      const numberRefusal = !existing || existing.case_number !== m.caseNumber ? this.caseNumberRefusal(m) : null;
+      // After 核查通过 the verified facts are the county's: only a correction it asks for (退回补正) changes them.
+      const locked = existing !== undefined && LOCKED_STATUSES.includes(existing.lifecycle_status);
+      const refusal: CaseRefusal | null = numberRefusal ?? (locked ? 'case-locked-after-verification' : null);
       // Refused alone: the rest of the batch goes on, the tablet keeps the case and shows why.
       if (refusal !== null) {
         this.applied.push({ mutation_id: m.mutationId, device_id: device.deviceId, seq: m.seq, case_id: m.caseId, outcome: 'refused', server_revision: 0, received_at: receivedAt, refusal });
@@ -338,6 +367,8 @@ class BatchApplier {
       parameters_version: m.figures.parametersVersion,
       updated_at: receivedAt,
       updated_by: m.clerk,
+      ...queueColumns(results),
+      name_pinyin: namePinyin,
     };
     let serverRevision: number;
     if (!existing) {
@@ -351,6 +382,7 @@ class BatchApplier {
         figures_differ: flag(tabletDiffers),
         case_number: m.caseNumber,
         id_number: m.idNumber,
+        lifecycle_status: 'synced',
       };
       this.newCases.set(m.caseId, {
         ...row,
@@ -370,7 +402,10 @@ class BatchApplier {
       serverRevision = existing.revision;
     } else {
       if (existing.id_number !== m.idNumber) this.unlinkMoved(m.caseId, m.idNumber);
-      this.change(existing, { ...caseValues, figures_differ: flag(tabletDiffers || existing.figures_differ === 1), ...unverified });
+      // The window's answer to 退回补正: the case is synced again, to be verified afresh (voidCorrected).
+      const corrected = existing.lifecycle_status === 'correction-requested';
+      if (corrected) this.corrected.push({ caseId: m.caseId, townshipCode: existing.township_code, versionId, revision: m.revision });
+      this.change(existing, { ...caseValues, figures_differ: flag(tabletDiffers || existing.figures_differ === 1), ...unverified, ...(corrected ? { lifecycle_status: 'synced' as const } : {}) });
       serverRevision = m.revision;
     }
 
@@ -404,6 +439,8 @@ class BatchApplier {
         error: r.error,
         figures_differ: flag(r.differs),
         computed_at: receivedAt,
+        application_late: r.late === null ? null : flag(r.late),
+        provisional: r.provisional === null ? null : flag(r.provisional),
       });
     }
     this.linkDuplicates(m.caseId, m.idNumber);
@@ -583,6 +620,7 @@ export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, re
   const sets = await knownParameterSets(ctx.db);
   // The engine runs before the transaction: it is pure and the slowest step, so locks are held briefly.
   const evaluated = new Map(mutations.map((m) => [m.mutationId, serverDeterminations(m, sets)]));
+  const pinyin = new Map(await Promise.all(mutations.map(async (m) => [m.mutationId, await namePinyinSearchText(m.registration.name)] as const)));
 
   const now = ctx.now();
   const receivedAt = now.toISOString();
@@ -631,16 +669,17 @@ export async function ingestPush(ctx: CountyContext, device: DevicePrincipal, re
     for (const m of mutations) {
       if (m.seq < expected) out.push(await repeated(trx, current, m, tablet));
       else {
-        out.push(applier!.apply(m, evaluated.get(m.mutationId)!));
+        out.push(applier!.apply(m, evaluated.get(m.mutationId)!, pinyin.get(m.mutationId)!));
         lastSeq = m.seq;
       }
     }
     const deviceSeen: RowsWrite = { op: 'update', table: 'devices', key: 'device_id', changes: new Map([[device.deviceId, { last_seq: lastSeq, last_seen_at: receivedAt, app_version: req.appVersion }]]) };
     await writeRows(trx, ctx.kind, [...(applier?.writes() ?? []), deviceSeen]);
+    const corrections = await voidCorrected(trx, applier?.corrected ?? [], auditBy(current));
     // After the rows: the change log's lock is the last one taken (context.ts).
     await logChanges(trx, ctx.kind, applier?.changes() ?? []);
     // Last of all: the audit chain's lock is taken after the change log's (audit/chain.ts).
-    await appendAuditMany(trx, acceptedMutationEvents(current, mutations, out), now);
+    await appendAuditMany(trx, [...acceptedMutationEvents(current, mutations, out), ...corrections], now);
     // Only a tablet of protocol 2 sends its own audit entries; each is appended once, however often it comes.
     const tabletAudit = await receiveTabletAudit(trx, current, req.auditEntries ?? [], receivedAt);
     await appendAuditMany(trx, tabletAudit.events, now);

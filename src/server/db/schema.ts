@@ -1,5 +1,7 @@
 import type { Generated } from 'kysely';
+import type { CaseStep, LifecycleStatus } from '../../shared/case-lifecycle';
 import type { AreaLevel, Role } from '../../shared/roles';
+import type { UnitPayer } from '../../shared/admin-api';
 
 /** Tables as the server's Kysely queries see them. Each migration that adds a table adds it here. */
 export interface ServerMetaTable {
@@ -126,6 +128,45 @@ export interface CasesTable {
   clerk_unverified: Generated<Flag>;
   /** A version came with a clerk token that had expired (a soft flag: the clerk was otherwise proved). */
   clerk_token_expired: Generated<Flag>;
+  /** Where the case is in its signed county lifecycle (migration 0011); changed only by a step or a tablet's correction. */
+  lifecycle_status: Generated<LifecycleStatus>;
+  /** Who pays the unit's share by the server's determination (migration 0012); null: none. */
+  unit_payer: Generated<UnitPayer | null>;
+  /** 1: applied after the deadline, by the server's determination; null: received before migration 0012. */
+  application_late: Generated<Flag | null>;
+  /** 1: the determination used a provisional parameter; null: received before migration 0012. */
+  provisional_parameters: Generated<Flag | null>;
+  /** The name's pinyin readings, each after a space (shared/pinyin.ts namePinyinSearchText). */
+  name_pinyin: Generated<string>;
+}
+
+export type { UnitPayer };
+
+/** One signed step of a case's lifecycle: never changed, only marked void when a correction sends the case back. */
+export interface CaseStepsTable {
+  id: string;
+  case_id: string;
+  step: CaseStep;
+  from_status: LifecycleStatus;
+  to_status: LifecycleStatus;
+  /** The signer's user name. */
+  actor: string;
+  /** Null, as in the audit chain, when the program signed on a user's behalf (a command line). */
+  role: Role | null;
+  area_level: AreaLevel | null;
+  area_code: string | null;
+  /** The server's clock (ISO). */
+  at: string;
+  comment: string;
+  /** 核查通过's sub-checks (JSON array of VerificationCheckRecord); null for other steps. */
+  checks: string | null;
+  /** 不符合: the reason the veteran is told, in plain words; null for other steps. */
+  reason_for_veteran: string | null;
+  void: Generated<Flag>;
+  /** The step (a 退回补正) whose correction voided this one. */
+  voided_by_step: string | null;
+  audit_seq: number;
+  audit_hash: string;
 }
 
 export interface CaseVersionsTable {
@@ -189,6 +230,9 @@ export interface ServerDeterminationsTable {
   error: string | null;
   figures_differ: Flag;
   computed_at: string;
+  /** Of the determination (migration 0012; null before it, or when there was none). */
+  application_late: Generated<Flag | null>;
+  provisional: Generated<Flag | null>;
 }
 
 export interface CaseLinksTable {
@@ -288,6 +332,7 @@ export interface Database {
   device_revocations: DeviceRevocationsTable;
   cases: CasesTable;
   case_versions: CaseVersionsTable;
+  case_steps: CaseStepsTable;
   applied_mutations: AppliedMutationsTable;
   server_determinations: ServerDeterminationsTable;
   case_links: CaseLinksTable;

@@ -13,7 +13,9 @@ import { auditedSignIn } from '../audit/events';
 import { AUDIT_PAGE_MAX, listAuditEntries } from '../audit/list';
 import { COUNTY_ACTIONS, grantOf, type CountyAction } from '../auth/policy-table';
 import { checkPassword } from '../auth/sign-in';
-import { CASE_FLAG_FILTERS, caseArea, caseDetail, listCases, requestCorrection, resolveConflict, type CaseFlagFilter } from '../county/case-review';
+import { chinaDate, parseStepInput, takeStep } from '../county/case-lifecycle';
+import { caseArea, caseDetail, requestCorrection, resolveConflict } from '../county/case-review';
+import { caseQueue, parseQueueQuery } from '../county/case-queue';
 import {
   accountAreaOf,
   createAccount,
@@ -79,6 +81,8 @@ export const ADMIN_ROUTES = {
   'GET /api/admin/cases/:id': 'case.read',
   'POST /api/admin/cases/:id/resolve': 'case.resolve-conflict',
   'POST /api/admin/cases/:id/correction-request': 'case.request-correction',
+  // The role may take some step; which one, from the case's status, is checked with the step asked for.
+  'POST /api/admin/cases/:id/steps': 'case.step',
   'POST /api/admin/parameter-sets': 'parameter-set.publish',
   'GET /api/admin/audit/head': 'audit.read-head',
   'GET /api/admin/audit': 'audit.list',
@@ -243,25 +247,12 @@ export function registerAdmin(app: FastifyInstance): void {
     return unlockAddress(ctx, param(request, 'address'), auditBy(who));
   });
 
-  route('GET /api/admin/cases', async (request, _reply, { who }) => {
-    const q = request.query as Record<string, string | undefined>;
-    const flags: readonly CaseFlagFilter[] = CASE_FLAG_FILTERS;
-    const flag = flags.find((f) => f === q.flag);
-    if (q.flag !== undefined && flag === undefined) throw new ApiError(422, 'invalid-request', `flag: must be one of ${flags.join(', ')}`, { details: { problems: [{ path: 'flag', message: `must be one of ${flags.join(', ')}` }] } });
-    return {
-      cases: await listCases(ctx, {
-        area: who.area,
-        ...(flag ? { flag } : {}),
-        ...(q.township ? { townshipCode: q.township } : {}),
-        ...(q.limit && /^\d+$/.test(q.limit) ? { limit: Number(q.limit) } : {}),
-        ...(q.offset && /^\d+$/.test(q.offset) ? { offset: Number(q.offset) } : {}),
-      }),
-    };
-  });
+  // The reviewer's queue: a page of the area's cases that match, with how many match in all.
+  route('GET /api/admin/cases', async (request, _reply, { who }) => caseQueue(ctx, parseQueueQuery(request.query, who.area)));
   route('GET /api/admin/cases/:id', async (request, _reply, { who, target }) => {
     const area = await caseArea(ctx, param(request, 'id'));
     target(area);
-    const detail = await caseDetail(ctx, param(request, 'id'), who.area);
+    const detail = await caseDetail(ctx, param(request, 'id'), who.area, who.role);
     // Every county reading of a veteran's personal data is on record, after it succeeded.
     await appendAudit(ctx.db, { ...auditBy(who), action: 'case.read', subject: param(request, 'id'), area }, ctx.now());
     return detail;
@@ -272,7 +263,13 @@ export function registerAdmin(app: FastifyInstance): void {
   });
   route('POST /api/admin/cases/:id/correction-request', async (request, _reply, { who, target }) => {
     target(await caseArea(ctx, param(request, 'id')));
-    return requestCorrection(ctx, param(request, 'id'), body(request).message, who.username, who.area, auditBy(who));
+    return requestCorrection(ctx, param(request, 'id'), body(request).message, who.username, who.area, auditBy(who), who);
+  });
+  // A signed step of the case's lifecycle (county/case-lifecycle.ts): the new status and the step.
+  route('POST /api/admin/cases/:id/steps', async (request, _reply, { who, target }) => {
+    target(await caseArea(ctx, param(request, 'id')));
+    const input = parseStepInput(body(request), chinaDate(ctx.now()));
+    return takeStep(ctx, param(request, 'id'), input, { principal: who, by: auditBy(who) });
   });
 
   // A parameter set reaches every tablet of the server: its area is that of all the server's townships.

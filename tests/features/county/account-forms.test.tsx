@@ -39,10 +39,11 @@ function fakeApi(signedIn: SessionInfo, accounts: Account[] = []) {
     revokeSessions: vi.fn<Required<AdminApi>['revokeSessions']>(failing),
     unlockAccount: vi.fn<Required<AdminApi>['unlockAccount']>(failing),
     setAccountActive: vi.fn<Required<AdminApi>['setAccountActive']>(failing),
-    cases: vi.fn<Required<AdminApi>['cases']>(async () => []),
+    cases: vi.fn<Required<AdminApi>['cases']>(async () => ({ cases: [], total: 0, offset: 0, limit: 50 })),
     caseDetail: vi.fn<Required<AdminApi>['caseDetail']>(failing),
     resolve: vi.fn<Required<AdminApi>['resolve']>(failing),
     requestCorrection: vi.fn<Required<AdminApi>['requestCorrection']>(failing),
+    takeStep: vi.fn<Required<AdminApi>['takeStep']>(failing),
     auditHead: vi.fn<Required<AdminApi>['auditHead']>(async () => ({ seq: 3, hash: 'a'.repeat(64), at: '2024-05-01T08:00:00.000Z' })),
   } satisfies AdminApi;
   return { api, list };

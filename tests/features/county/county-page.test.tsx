@@ -145,7 +145,7 @@ describe('the county page', () => {
 
     render(<CountyPage api={createAdminApi('', browserFetch())} />);
     await signIn();
-    fireEvent.change(screen.getByLabelText('筛选'), { target: { value: 'conflict' } });
+    fireEvent.change(screen.getByLabelText('标记'), { target: { value: 'conflict' } });
     await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 1 件'));
     fireEvent.click(within(screen.getByTestId('county-cases')).getAllByRole('button')[0]!);
     const detail = await screen.findByTestId('county-case-detail');
@@ -198,7 +198,7 @@ describe('the county page', () => {
     await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 2 件'));
     expect(screen.getAllByTestId('county-case-clerk').map((c) => c.textContent).sort()).toEqual(['lisi', 'wangfang']);
 
-    fireEvent.change(screen.getByLabelText('筛选'), { target: { value: 'clerk-unverified' } });
+    fireEvent.change(screen.getByLabelText('标记'), { target: { value: 'clerk-unverified' } });
     await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 1 件'));
     const row = screen.getByTestId('county-case-row');
     expect(row.getAttribute('data-case-id')).toBe(unverified);

@@ -9,6 +9,8 @@ import { deviceRevocations } from './0007_device_revocations';
 import { rolesAndAreas } from './0008_roles_and_areas';
 import { auditChain } from './0009_audit_chain';
 import { deviceKeysAndClerkTokens } from './0010_device_keys_and_clerk_tokens';
+import { caseLifecycle } from './0011_case_lifecycle';
+import { caseQueue } from './0012_case_queue';
 
 /**
  * Every migration this program knows, oldest first, written with Kysely's schema builder so that the
@@ -25,6 +27,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008_roles_and_areas': rolesAndAreas,
   '0009_audit_chain': auditChain,
   '0010_device_keys_and_clerk_tokens': deviceKeysAndClerkTokens,
+  '0011_case_lifecycle': caseLifecycle,
+  '0012_case_queue': caseQueue,
 };
 
 export const latestMigrationName: string = Object.keys(migrations).sort().at(-1) ?? '';

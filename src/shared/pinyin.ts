@@ -1,5 +1,6 @@
-// Pinyin initials of a name for search ("zs" finds 张三). pinyin-pro and its dictionary are large,
-// so they load on first use, in their own chunk, not with the first screen.
+// Pinyin of a name for search ("zs" and "zhangsan" find 张三), on the tablet and on the county
+// server alike. pinyin-pro and its dictionary are large, so they load on first use, in their own
+// chunk, not with the first screen.
 
 type PinyinPro = typeof import('pinyin-pro');
 
@@ -67,4 +68,25 @@ export async function nameInitialReadings(name: string): Promise<string[]> {
 /** The best-guess initials of a name ("张三" → "zs", "单田芳" → "stf"). */
 export async function nameInitials(name: string): Promise<string> {
   return (await nameInitialReadings(name))[0] ?? '';
+}
+
+function fullOf(p: PinyinPro, text: string, surname: 'head' | 'off'): string {
+  return p.pinyin(text, { toneType: 'none', type: 'array', surname, nonZh: 'consecutive', v: true }).join('').toLowerCase();
+}
+
+/**
+ * The county queue's search text of a name: its whole pinyin (the surname reading and the reading in
+ * context) and every reading of its initials, each after a space, so that `LIKE '% q%'` finds a
+ * reading that begins with q ("zs", "zhang", "zhangsan" all find 张三).
+ */
+export async function namePinyinSearchText(name: string): Promise<string> {
+  const chars = letters(name);
+  if (chars.length === 0) return '';
+  const p = await loadPinyin();
+  const text = chars.join('');
+  const readings = new Set([fullOf(p, text, 'head'), fullOf(p, text, 'off'), ...(await nameInitialReadings(name))]);
+  return [...readings]
+    .filter((r) => /^[a-z0-9]+$/.test(r))
+    .map((r) => ` ${r}`)
+    .join('');
 }
