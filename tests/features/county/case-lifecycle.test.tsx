@@ -12,6 +12,7 @@ import { createAdminApi } from '../../../src/features/county/api';
 import { buildServer } from '../../../src/server/app';
 import { pushOnce } from '../../../src/sync/client';
 import { nodeGzip } from '../../../src/sync/node-gzip';
+import { browserFetch } from '../../support/browser-fetch';
 import { ADMIN, setUpCounty, TabletSim } from '../../support/sync-fixtures';
 
 let dir: string;
@@ -25,22 +26,6 @@ afterEach(async () => {
   await app.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A browser's fetch in miniature: keeps the session cookie the server sets. */
-function browserFetch(): typeof fetch {
-  let cookie = '';
-  return (async (url: string, init: RequestInit) => {
-    const res = await app.inject({
-      method: init.method as 'GET' | 'POST',
-      url,
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-      ...(init.body ? { payload: init.body as string } : {}),
-    });
-    const set = res.headers['set-cookie'];
-    if (set) cookie = String(set).split(';')[0]!;
-    return new Response(res.body, { status: res.statusCode });
-  }) as unknown as typeof fetch;
-}
 
 async function pushOneCase(): Promise<string> {
   const county = await setUpCounty(app);
@@ -58,7 +43,7 @@ async function pushOneCase(): Promise<string> {
 
 it('signs 核查通过 from the case detail: the form names each missing field in Chinese, then the history shows the signed step and the next steps are offered', async () => {
   const caseId = await pushOneCase();
-  render(<CountyPage api={createAdminApi('', browserFetch())} />);
+  render(<CountyPage api={createAdminApi('', browserFetch(app))} />);
   fireEvent.change(await screen.findByLabelText('用户名'), { target: { value: ADMIN.username } });
   fireEvent.change(screen.getByLabelText('密码'), { target: { value: ADMIN.password } });
   fireEvent.click(screen.getByRole('button', { name: '登录' }));

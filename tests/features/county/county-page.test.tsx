@@ -13,6 +13,7 @@ import { nodeGzip } from '../../../src/sync/node-gzip';
 import { pushOnce } from '../../../src/sync/client';
 import { requestCorrection } from '../../../src/server/county/case-review';
 import { createAccount } from '../../../src/server/county/administration';
+import { browserFetch } from '../../support/browser-fetch';
 import { ADMIN, setUpCounty, TabletSim, OTHER_TOWNSHIP } from '../../support/sync-fixtures';
 
 let dir: string;
@@ -26,22 +27,6 @@ afterEach(async () => {
   await app.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A browser's fetch in miniature: keeps the session cookie the server sets. */
-function browserFetch(): typeof fetch {
-  let cookie = '';
-  return (async (url: string, init: RequestInit) => {
-    const res = await app.inject({
-      method: init.method as 'GET' | 'POST',
-      url,
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-      ...(init.body ? { payload: init.body as string } : {}),
-    });
-    const set = res.headers['set-cookie'];
-    if (set) cookie = String(set).split(';')[0]!;
-    return new Response(res.body, { status: res.statusCode });
-  }) as unknown as typeof fetch;
-}
 
 let lastCredential = '';
 
@@ -75,7 +60,7 @@ async function signIn() {
 describe('the county page', () => {
   it('asks for the admin sign-in, refusing a wrong password in Chinese', async () => {
     await setUpCounty(app);
-    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    render(<CountyPage api={createAdminApi('', browserFetch(app))} />);
     fireEvent.change(await screen.findByLabelText('用户名'), { target: { value: ADMIN.username } });
     fireEvent.change(screen.getByLabelText('密码'), { target: { value: 'wrong' } });
     fireEvent.click(screen.getByRole('button', { name: '登录' }));
@@ -89,7 +74,7 @@ describe('the county page', () => {
       t.create(2);
     });
     await tabletPush(county, OTHER_TOWNSHIP.code, (t) => t.create(1));
-    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    render(<CountyPage api={createAdminApi('', browserFetch(app))} />);
     await signIn();
     await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 3 件'));
     const flagged = screen.getAllByTestId('county-case-row').filter((r) => r.querySelector('[data-flag="possible-duplicate"]'));
@@ -103,7 +88,7 @@ describe('the county page', () => {
   it('issues an enrolment code as text and QR, lists devices and revokes one', async () => {
     const county = await setUpCounty(app);
     const t = await tabletPush(county, '150102001', (x) => x.create(5));
-    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    render(<CountyPage api={createAdminApi('', browserFetch(app))} />);
     await signIn();
     fireEvent.click(screen.getByRole('tab', { name: '注册码与设备' }));
     await waitFor(() => expect(screen.getAllByTestId('county-device-row')).toHaveLength(1));
@@ -143,7 +128,7 @@ describe('the county page', () => {
     const tabletCredential = lastCredential;
     expect(await pushOnce({ baseUrl: 'http://county.test', deviceId: t.deviceId, credential: tabletCredential, appVersion: 'test', fetch: fetchImpl, now: () => new Date(), compress: nodeGzip, timeoutMs: 30_000, batchSize: 50 }, t)).toMatchObject({ kind: 'pushed', results: [{ outcome: 'conflict' }] });
 
-    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    render(<CountyPage api={createAdminApi('', browserFetch(app))} />);
     await signIn();
     fireEvent.change(screen.getByLabelText('标记'), { target: { value: 'conflict' } });
     await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 1 件'));
@@ -162,7 +147,7 @@ describe('the county page', () => {
 
   it('creates a clerk account for a township', async () => {
     await setUpCounty(app);
-    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    render(<CountyPage api={createAdminApi('', browserFetch(app))} />);
     await signIn();
     fireEvent.click(screen.getByRole('tab', { name: '账号' }));
     fireEvent.change(screen.getByLabelText('用户名（字母、数字）'), { target: { value: 'wangfang' } });
@@ -193,7 +178,7 @@ describe('the county page', () => {
         await app.county.db.updateTable('accounts').set({ active: 0 }).where('username', '=', 'lisi').execute();
       },
     );
-    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    render(<CountyPage api={createAdminApi('', browserFetch(app))} />);
     await signIn();
     await waitFor(() => expect(screen.getByTestId('county-case-count').textContent).toBe('共 2 件'));
     expect(screen.getAllByTestId('county-case-clerk').map((c) => c.textContent).sort()).toEqual(['lisi', 'wangfang']);
@@ -218,7 +203,7 @@ describe('the county page', () => {
     for (let i = 0; i < 5; i++) await beginAttempt(app.county, 'sign-in', signInKeys(ADMIN.username, '10.9.9.9'));
     for (let i = 0; i < 5; i++) await beginAttempt(app.county, 'sign-in', signInKeys('wangfang', '10.9.9.9'));
 
-    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    render(<CountyPage api={createAdminApi('', browserFetch(app))} />);
     fireEvent.change(await screen.findByLabelText('用户名'), { target: { value: ADMIN.username } });
     fireEvent.change(screen.getByLabelText('密码'), { target: { value: ADMIN.password } });
     fireEvent.click(screen.getByRole('button', { name: '登录' }));
@@ -237,7 +222,7 @@ describe('the county page', () => {
   it('disables a clerk who left with 停用 (after asking), shows 已停用 and 启用, and refuses in Chinese to disable the admin himself', async () => {
     await setUpCounty(app);
     await createAccount(app.county, { username: 'wangfang', displayName: '王芳', password: 'window clerk password', role: 'window-clerk', townshipCode: '150102001' });
-    render(<CountyPage api={createAdminApi('', browserFetch())} />);
+    render(<CountyPage api={createAdminApi('', browserFetch(app))} />);
     await signIn();
     fireEvent.click(screen.getByRole('tab', { name: '账号' }));
     const row = () => screen.getAllByTestId('county-account-row').find((r) => r.getAttribute('data-username') === 'wangfang')!;
