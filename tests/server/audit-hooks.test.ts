@@ -169,11 +169,17 @@ describeOnEachDatabase('the audit chain as the server appends to it', (kind) => 
     expect(await verifyAuditChain(s.app.county.db)).toMatchObject({ ok: true });
   });
 
-  it('a wrong current password changes nothing and appends no password change', async () => {
+  it('a wrong current password changes nothing and is recorded as a failure of that account, once a minute', async () => {
     const cookie = await signInAs(ADMIN.username, ADMIN.password);
-    const res = await s.app.inject({ method: 'POST', url: '/api/admin/password', headers: { cookie }, payload: { currentPassword: 'not the password', newPassword: 'another long enough password' } });
-    expect(res.statusCode).toBe(403);
+    for (let i = 0; i < 2; i++) {
+      const res = await s.app.inject({ method: 'POST', url: '/api/admin/password', headers: { cookie }, payload: { currentPassword: 'not the password', newPassword: 'another long enough password' } });
+      expect(res.statusCode).toBe(403);
+    }
     expect(await actions()).not.toContain('account.change-password');
+    const failures = (await entries()).filter((e) => e.action === 'password.change-failure');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ actor: ADMIN.username, subject: ADMIN.username, detail: { refusal: 'wrong-current-password' } });
+    expect(JSON.stringify(failures)).not.toContain('not the password');
   });
 
   it('a revoked tablet asking to sign a clerk in is refused before any password is tried, and appends nothing: nothing changed', async () => {

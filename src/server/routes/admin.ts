@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accountOf, closeSession, openSession, SESSION_HOURS, sessionCookie, sessionTokenHash } from '../auth/authenticate';
 import { authorize, authorizeAccountManagement, decide, type AccountPrincipal } from '../auth/policy';
 import { auditBy } from '../audit/actor';
-import { appendAudit, auditHead } from '../audit/chain';
+import { appendAudit, appendAuditCollapsed, auditHead } from '../audit/chain';
 import { auditedSignIn } from '../audit/events';
 import { AUDIT_PAGE_MAX, listAuditEntries } from '../audit/list';
 import { COUNTY_ACTIONS, grantOf, type CountyAction } from '../auth/policy-table';
@@ -162,7 +162,11 @@ export function registerAdmin(app: FastifyInstance): void {
     const b = body(request);
     const current = typeof b.currentPassword === 'string' ? b.currentPassword : '';
     const checked = await checkPassword(ctx, request.log, { username: who.username, password: current, address: request.ip });
-    if (!checked) throw new ApiError(403, 'wrong-current-password', 'The current password is wrong');
+    if (!checked) {
+      // A signed-in session guessing its own password is a sign-in failure of that account: recorded as one.
+      await appendAuditCollapsed(ctx.db, { ...auditBy(who), action: 'password.change-failure', subject: who.username, detail: { refusal: 'wrong-current-password' }, personal: { address: request.ip } }, ctx.now());
+      throw new ApiError(403, 'wrong-current-password', 'The current password is wrong');
+    }
     if (b.newPassword === current) throw new ApiError(422, 'invalid-request', 'newPassword: must differ from the current one', { details: { problems: [{ path: 'newPassword', message: 'must differ from the current one' }] } });
     const account = await setOwnPassword(ctx, who.accountId, b.newPassword, sessionTokenHash(request), auditBy(who));
     return { username: account.username, mustChangePassword: account.mustChangePassword };
