@@ -2,7 +2,7 @@
 // password and PIN (SignInScreen). A tablet with no county yet has clerks of its own, each a name and a
 // PIN set on this tablet: the first is set up here, later ones are added by a clerk on shift, so that
 // whoever merely holds the tablet cannot add a name and read the records.
-import { PinEntry } from './PinEntry';
+import { NewPinFields, PinEntry } from './PinEntry';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Unlock } from '../../app/LockGate';
 import { useRepositories } from '../../app/providers';
@@ -181,7 +181,6 @@ export function AddLocalClerk({ local, intro, onAdded, submitLabel = '设置 PIN
   const [again, setAgain] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const digits = (v: string) => v.replace(/\D/g, '').slice(0, 6);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -211,19 +210,7 @@ export function AddLocalClerk({ local, intro, onAdded, submitLabel = '设置 PIN
         经办人姓名
       </label>
       <input id={`${id}-name`} type="text" autoComplete="off" maxLength={50} value={name} onChange={(e) => setName(e.target.value)} />
-      <label htmlFor={`${id}-pin`} className="field-label">
-        新 PIN
-      </label>
-      <input id={`${id}-pin`} type="password" inputMode="numeric" autoComplete="new-password" maxLength={6} value={pin} onChange={(e) => setPin(digits(e.target.value))} />
-      <label htmlFor={`${id}-again`} className="field-label">
-        再输入一次
-      </label>
-      <input id={`${id}-again`} type="password" inputMode="numeric" autoComplete="new-password" maxLength={6} value={again} onChange={(e) => setAgain(digits(e.target.value))} />
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <NewPinFields id={id} pin={pin} again={again} onPin={setPin} onAgain={setAgain} error={error} />
       <div className="actions">
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? '正在保存…' : submitLabel}

@@ -30,3 +30,26 @@ export function PinEntry({ id, clerkName, pin, onPin, disabled, error }: { id: s
     </>
   );
 }
+
+const sixDigits = (v: string) => v.replace(/\D/g, '').slice(0, 6);
+
+/** A new PIN typed twice and the error of setting it: for a clerk after his online sign-in, and for a clerk of this tablet. */
+export function NewPinFields({ id, pin, again, onPin, onAgain, error }: { id: string; pin: string; again: string; onPin(pin: string): void; onAgain(pin: string): void; error: string | null }) {
+  return (
+    <>
+      <label htmlFor={`${id}-pin`} className="field-label">
+        新 PIN
+      </label>
+      <input id={`${id}-pin`} type="password" inputMode="numeric" autoComplete="new-password" maxLength={6} value={pin} onChange={(e) => onPin(sixDigits(e.target.value))} />
+      <label htmlFor={`${id}-again`} className="field-label">
+        再输入一次
+      </label>
+      <input id={`${id}-again`} type="password" inputMode="numeric" autoComplete="new-password" maxLength={6} value={again} onChange={(e) => onAgain(sixDigits(e.target.value))} />
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}

@@ -2,7 +2,7 @@
 // else against its verifier kept here since his last online sign-in); within his shift the clerk who
 // locked the tablet, or let it lock, lifts the lock with his 6-digit PIN. The first time on a tablet he
 // signs in online with his county user name and password and sets a PIN.
-import { PinEntry } from './PinEntry';
+import { NewPinFields, PinEntry } from './PinEntry';
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { ClerkPublic } from '../../shared/sync-protocol';
 import type { ClerkCredentialsRepository, ClerkOnTablet, DeviceRepository } from '../../storage';
@@ -282,25 +282,12 @@ function SetPinForm({ clerk, password, credentials, onSignedIn }: { clerk: Clerk
     }
   };
 
-  const digits = (v: string) => v.replace(/\D/g, '').slice(0, 6);
   return (
     <form onSubmit={(e) => void submit(e)} className="signin-form">
       <p>
         <strong>{clerk.displayName}</strong>，已联网登录。请设置本机 PIN（6位数字），以后在本机无网络时也可登录。
       </p>
-      <label htmlFor={`${id}-pin`} className="field-label">
-        新 PIN
-      </label>
-      <input id={`${id}-pin`} type="password" inputMode="numeric" autoComplete="new-password" maxLength={6} value={pin} onChange={(e) => setPinValue(digits(e.target.value))} />
-      <label htmlFor={`${id}-again`} className="field-label">
-        再输入一次
-      </label>
-      <input id={`${id}-again`} type="password" inputMode="numeric" autoComplete="new-password" maxLength={6} value={again} onChange={(e) => setAgain(digits(e.target.value))} />
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <NewPinFields id={id} pin={pin} again={again} onPin={setPinValue} onAgain={setAgain} error={error} />
       <div className="actions">
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? '正在保存…' : '设置 PIN 并登录'}
