@@ -116,6 +116,8 @@ export default defineConfig({
       injectManifest: {
         // No webmanifest here: the plugin adds it to the precache itself (see toolchain traps).
         globPatterns: ['**/*.{js,css,html,png,svg,ico,woff2}'],
+        // The county page's charts are drawn online only: half a megabyte a tablet never needs offline.
+        globIgnores: ['**/echarts-setup-*.js'],
         // A classic (non-module) worker script: registers everywhere without `type: 'module'`.
         rollupFormat: 'iife',
       },

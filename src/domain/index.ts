@@ -9,11 +9,13 @@ export {
   DEFAULT_PARAMETERS_DOCUMENT,
   PARAMETER_SET_FORMAT,
   countyRepublishProblems,
+  fiscalSplitChanges,
   parameterSetSchema,
   parseParameterSet,
   type ParameterSet,
   type ParameterUse,
 } from './parameters';
+export { fiscalSplit, fiscalSharesInForce, type FiscalShares, type FiscalSplit, type FiscalSharesInForce } from './fiscal-split';
 export {
   checkIdNumber,
   upgradeIdNumber15,

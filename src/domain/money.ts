@@ -94,3 +94,32 @@ export function amountFen(baseFen: number, rate: ScaledDecimal, months: number, 
   if (rounding === 'monthly') return toSafeInteger(monthly, 'amount') * months;
   return toSafeInteger(monthly.times(months), 'amount');
 }
+
+/**
+ * Splits a non-negative amount of fen by shares that add up to one, so that the parts add up to the
+ * amount exactly: each part is its exact share rounded down, and the fen left over go one each to the
+ * largest fractions, equal fractions in the order the shares are given (so the result never depends
+ * on anything but the inputs).
+ */
+export function largestRemainderSplit(amountFen: number, shares: readonly ScaledDecimal[]): number[] {
+  if (!Number.isSafeInteger(amountFen) || amountFen < 0) throw new RangeError('largestRemainderSplit: amount is not a non-negative whole number of fen');
+  const total = shares.reduce((sum, s) => sum.plus(decimalOf(s)), new Money(0));
+  if (!total.eq(1)) throw new RangeError(`largestRemainderSplit: shares add up to ${total.toString()}, not 1`);
+  const exact = shares.map((s) => new Money(amountFen).times(decimalOf(s)));
+  const parts = exact.map((e) => toSafeInteger(e.floor(), 'part'));
+  let left = amountFen - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => ({ i, fraction: e.minus(e.floor()) })).sort((a, b) => b.fraction.comparedTo(a.fraction) || a.i - b.i);
+  for (const { i } of order) {
+    if (left === 0) break;
+    parts[i]! += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+/** Whether decimal shares (texts) add up to exactly one. */
+export function sharesAddUpToOne(shares: readonly string[]): boolean {
+  const parsed = shares.map(parseScaled);
+  if (parsed.some((d) => d === null)) return false;
+  return parsed.reduce((sum, d) => sum.plus(decimalOf(d!)), new Money(0)).eq(1);
+}

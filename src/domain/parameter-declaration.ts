@@ -115,6 +115,8 @@ export interface PackReader {
 /** A parameter that is a rule table rather than one dated value (wages by year, retirement ages). */
 export interface Table<Published> {
   readonly leaf: 'table';
+  /** The notice leaves its values to others (the region): the pack may ship none, and asking for one is `not-in-force`. */
+  readonly mayBeEmpty?: boolean;
   schema(a: SchemaAtoms): z.ZodMiniType<Published>;
   /** Its published form, from its entry in a pack file. */
   publish(leaf: PackLeaf, read: PackReader, path: string): Published;
@@ -360,7 +362,8 @@ export function readPack<T extends Declaration>(declaration: T, pack: unknown): 
     if (raw.countyMayRepublish === false) fixed.push(path.join('.'));
     if (!nonEmpty(raw.unit)) problems.push({ path: `${where}.unit`, message: 'a unit is required' });
     if (node.leaf === 'series' && raw.unit !== node.kind.unit) problems.push({ path: `${where}.unit`, message: `expected ${node.kind.unit}` });
-    const leaf: PackLeaf = { unit: String(raw.unit), values: read.values(raw.values, `${where}.values`), raw };
+    const none = node.leaf === 'table' && node.mayBeEmpty === true && Array.isArray(raw.values) && raw.values.length === 0;
+    const leaf: PackLeaf = { unit: String(raw.unit), values: none ? [] : read.values(raw.values, `${where}.values`), raw };
     if (node.leaf === 'series' && leaf.values.some((v) => v.from === undefined)) problems.push({ path: `${where}.values`, message: 'every value needs the date it is in force from' });
 
     if (problems.length > problemsBefore) continue;
@@ -380,6 +383,8 @@ export function readPack<T extends Declaration>(declaration: T, pack: unknown): 
         ...(v.note !== undefined ? { note: v.note } : {}),
       }));
     }
+    // A table with nothing to publish leaves its key out, so documents published before it stay the same.
+    if (published === undefined) continue;
     let parent = document;
     for (const key of path.slice(0, -1)) parent = (parent[key] ??= {}) as Record<string, unknown>;
     parent[path[path.length - 1]!] = published;

@@ -8,7 +8,7 @@ import { z } from './zod';
 import { JiexuError, type Problem } from './errors';
 import { leagues } from './regions';
 import { tryParseMonth, type MonthIndex } from './months';
-import { parseYuanToFen, type AmountRounding, type BaseRounding } from './money';
+import { parseYuanToFen, sharesAddUpToOne, type AmountRounding, type BaseRounding } from './money';
 import {
   convention,
   date,
@@ -157,6 +157,80 @@ const minimumPensionTable = singleRuleTable<Pick<MinimumPension, 'baseMonths' | 
   capMonths: a.months,
 }));
 
+/** Shares of the fiscal part of the unit contribution borne by 自治区本级 / 盟市 / 旗县（市、区） (NM43-1.2.b.s4). */
+export interface FiscalSplitRow {
+  from: string;
+  region: string;
+  league: string;
+  county: string;
+  unit: 'ratio';
+  source: string;
+  provisional: boolean;
+  note?: string;
+}
+
+/** The region's rows, and a 盟市's own rows for its counties (they replace the region's there). */
+export interface FiscalSplitTable {
+  region: FiscalSplitRow[];
+  leagues: Record<string, FiscalSplitRow[]>;
+}
+
+function fiscalSplitRowsSchema(a: SchemaAtoms) {
+  const row = z.strictObject({
+    from: a.isoDate,
+    region: a.ratioText,
+    league: a.ratioText,
+    county: a.ratioText,
+    unit: z.literal('ratio'),
+    source: a.source,
+    provisional: z.boolean(),
+    note: z.optional(z.string()),
+  });
+  return z.array(row).check(
+    z.superRefine((rows: z.output<typeof row>[], ctx) => {
+      rows.forEach((r, i) => {
+        if (i > 0 && rows[i - 1]!.from >= r.from) ctx.addIssue({ code: 'custom', path: [i, 'from'], message: 'dates must be strictly increasing' });
+        if (!sharesAddUpToOne([r.region, r.league, r.county])) ctx.addIssue({ code: 'custom', path: [i], message: 'region, league and county shares must add up to 1' });
+      });
+    }),
+  );
+}
+
+function fiscalSplitRows(values: readonly PackValue[], read: PackReader, path: string): FiscalSplitRow[] {
+  return values.map((v, i) => {
+    const shares = (v.value ?? {}) as Record<string, unknown>;
+    for (const key of ['region', 'league', 'county']) if (typeof shares[key] !== 'string') read.problem(`${path}.${i}.value.${key}`, 'a share as a decimal text is required');
+    return {
+      from: v.from!,
+      region: String(shares.region),
+      league: String(shares.league),
+      county: String(shares.county),
+      unit: 'ratio',
+      source: v.source,
+      provisional: v.provisional,
+      ...(v.note !== undefined ? { note: v.note } : {}),
+    };
+  });
+}
+
+// Absent from a document until the region publishes shares: documents published before it stay valid.
+const fiscalSplitTable: Table<FiscalSplitTable | undefined> = {
+  leaf: 'table',
+  mayBeEmpty: true,
+  schema: (a) => {
+    const rows = fiscalSplitRowsSchema(a);
+    const leagueCode = z.string().check(z.refine((code: string) => leagues().some((l) => l.code === code), 'not a 盟市 code of the region'));
+    return z.optional(z.strictObject({ region: rows, leagues: z.record(leagueCode, rows) })) as unknown as z.ZodMiniType<FiscalSplitTable | undefined>;
+  },
+  publish(leaf: PackLeaf, read: PackReader, path: string): FiscalSplitTable | undefined {
+    const own = (leaf.raw.leagues ?? {}) as Record<string, unknown>;
+    const byLeague: Record<string, FiscalSplitRow[]> = {};
+    for (const [code, rows] of Object.entries(own)) byLeague[code] = fiscalSplitRows(read.values(rows, `${path}.leagues.${code}`), read, `${path}.leagues.${code}`);
+    if (leaf.values.length === 0 && Object.keys(byLeague).length === 0) return undefined;
+    return { region: fiscalSplitRows(leaf.values, read, `${path}.values`), leagues: byLeague };
+  },
+};
+
 // --- the declaration -----------------------------------------------------------------------------
 
 /**
@@ -195,6 +269,7 @@ export const NM43 = {
   },
   retirement: retirementTable,
   minimumPensionMonths: minimumPensionTable,
+  fiscalSplit: fiscalSplitTable,
 };
 
 /** The schema of a parameter document. */
@@ -343,7 +418,25 @@ export const DEFAULT_PARAMETERS_DOCUMENT: ParameterSet = DEFAULT_PARAMETERS;
  * `countyMayRepublish: false`), one problem per parameter, named by its path in the document.
  */
 export function countyRepublishProblems(set: ParameterSet): Problem[] {
-  return republishProblems(DEFAULT_PACK, set);
+  return republishProblems(DEFAULT_PACK, set).filter((p) => !SET_ABOVE_THE_COUNTY.includes(p.path));
+}
+
+/**
+ * Parameters the notice leaves to the region (or a 盟市 for its own counties) rather than fixing them:
+ * a county cannot change them either, but what it must keep is the set in force, not the shipped one,
+ * so the publisher checks them against that (fiscalSplitChanges).
+ */
+const SET_ABOVE_THE_COUNTY: readonly string[] = ['fiscalSplit'];
+
+/** What a candidate document changes in the fiscal split: the region's rows, and which 盟市's own rows. */
+export function fiscalSplitChanges(current: ParameterSet, candidate: ParameterSet): { region: boolean; leagues: string[] } {
+  const was = current.fiscalSplit ?? { region: [], leagues: {} };
+  const now = candidate.fiscalSplit ?? { region: [], leagues: {} };
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, canonical(x)])) : v;
+  const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a ?? [])) === JSON.stringify(canonical(b ?? []));
+  const codes = [...new Set([...Object.keys(was.leagues), ...Object.keys(now.leagues)])].sort();
+  return { region: !same(was.region, now.region), leagues: codes.filter((c) => !same(was.leagues[c], now.leagues[c])) };
 }
 
 function deepFreeze<T>(value: T): T {

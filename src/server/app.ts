@@ -6,6 +6,7 @@ import { migrateToLatest, type MigrationOutcome } from './db/migrate';
 import { ApiError, StartupError, errorBody } from './errors';
 import { registerHealth } from './routes/health';
 import type { CountyContext } from './county/context';
+import { DEFAULT_QUEUE_SETTINGS } from './county/overdue';
 import { registerApiCompression } from './http/compression';
 import { registerAdmin } from './routes/admin';
 import { registerSync } from './routes/sync';
@@ -103,7 +104,7 @@ export async function buildServer(config: ServerConfig, serverOptions: ServerOpt
 
   app.decorate('appDb', appDb);
   app.decorate('migration', migration);
-  app.decorate('county', { db: appDb.db, kind: appDb.kind, now: serverOptions.now ?? (() => new Date()) });
+  app.decorate('county', { db: appDb.db, kind: appDb.kind, now: serverOptions.now ?? (() => new Date()), queue: config.queue ?? DEFAULT_QUEUE_SETTINGS });
   app.addHook('onClose', async () => {
     await appDb.destroy();
   });

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { StartupError } from './errors';
 import { packageRoot } from './package-info';
+import { queueSettingsFrom, type QueueSettings } from './county/overdue';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; file: string }
@@ -28,6 +29,8 @@ export interface ServerConfig {
    * sign-ins are counted per client address, which behind a proxy is otherwise the proxy's. Empty: none.
    */
   trustProxy?: string[];
+  /** The overdue queue's days per status and the days after which an unsynced tablet is raised (county/overdue.ts); defaults when absent. */
+  queue?: QueueSettings;
 }
 
 export const SQLITE_FILE_NAME = 'jiexu.sqlite';
@@ -48,7 +51,7 @@ function parsePort(raw: string): number {
 }
 
 /**
- * Reads HOST, PORT, DATA_DIR, DATABASE_URL, TLS_CERT, TLS_KEY, DIST_DIR, LOG_LEVEL and TRUST_PROXY. Relative paths
+ * Reads HOST, PORT, DATA_DIR, DATABASE_URL, TLS_CERT, TLS_KEY, DIST_DIR, LOG_LEVEL, TRUST_PROXY, OVERDUE_DAYS and STALE_DEVICE_DAYS. Relative paths
  * are taken from the current directory, as a shell user expects.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ServerConfig {
@@ -99,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     }
   }
 
-  return { host, port, dataDir, database, tls, distDir, logLevel, ...(trustProxy.length > 0 ? { trustProxy } : {}) };
+  return { host, port, dataDir, database, tls, distDir, logLevel, ...(trustProxy.length > 0 ? { trustProxy } : {}), queue: queueSettingsFrom(env) };
 }
 
 /** The database URL with any password hidden, for messages and logs. */

@@ -21,6 +21,8 @@ export interface CaseListItem {
   parametersVersion: string;
   /** Where the case is in its county lifecycle (shared/case-lifecycle.ts). */
   lifecycleStatus: LifecycleStatus;
+  /** When it entered that status (ISO; null: not known), what the overdue queue measures. */
+  lifecycleSince: string | null;
   /** Who pays the unit's share by the server's determination; null: none (e.g. out of scope). */
   unitPayer: UnitPayer | null;
   /**
@@ -51,7 +53,10 @@ export interface DeviceItem {
   enrolledAt: string;
   revokedAt: string | null;
   lastSeq: number;
+  /** Its last push or pull (or its enrolment). */
   lastSeenAt: string | null;
+  /** Not revoked and not seen for longer than the server's STALE_DEVICE_DAYS: the devices list raises it. */
+  stale: boolean;
   appVersion: string | null;
   /** Every revocation of the device, oldest first: who, when, why, and when it was enrolled again. */
   revocations: { revokedAt: string; revokedBy: string; reason: string; reenrolledAt: string | null }[];
@@ -95,4 +100,86 @@ export interface SessionInfo {
   /** The actions of the policy table this account may take (in its area): the page shows only those. */
   actions: string[];
   expiresAt?: string;
+}
+
+/** Pension and medical are separate tracks of agency findings (medical back-payment comes at retirement). */
+export const AGENCY_TRACKS = ['pension', 'medical'] as const;
+export type AgencyTrack = (typeof AGENCY_TRACKS)[number];
+
+/** What the reviewer records of an agency's computation (POST /api/admin/cases/:id/agency-findings). */
+export interface AgencyFindingInput {
+  track: AgencyTrack;
+  gapMonths: number;
+  /** Yuan with at most two decimals (`"1234.56"`). */
+  unitAmount: string;
+  individualAmount: string;
+  agencyName: string;
+  documentNumber: string;
+  /** YYYY-MM-DD. */
+  documentDate: string;
+  /** YYYY-MM-DD: the agency's computation date, the engine's as-of date for the comparison. */
+  computedOn: string;
+}
+
+/** An agency's figures beside the engine's re-run with the agency's months (NM43-1.4.b). */
+export interface AgencyFindingView extends AgencyFindingInput {
+  id: string;
+  caseId: string;
+  recordedBy: string;
+  recordedAt: string;
+  engine: { gapMonths: number | null; unitAmount: string | null; individualAmount: string | null; error: string | null };
+  parameterVersion: string;
+  differs: boolean;
+  /** Agency total − engine total, signed, yuan to the fen. */
+  differenceAmount: string;
+  auditSeq: number;
+  /** The later finding of the same case and track that replaced it; null: in force. */
+  supersededBy: string | null;
+}
+
+/** Who pays the unit's share when the original unit does not. */
+export const CONFIRMED_PAYERS = ['superior', 'fiscal'] as const;
+export type ConfirmedPayer = (typeof CONFIRMED_PAYERS)[number];
+
+/**
+ * The same-level government's confirmation that the unit (or its superior) is gone or unable to pay
+ * (NM43-1.2.c), so that the superior (or public funds) pays (POST /api/admin/cases/:id/payer-confirmations).
+ */
+export interface PayerConfirmationInput {
+  payer: ConfirmedPayer;
+  /** Which government confirmed it (e.g. 某某旗人民政府). */
+  government: string;
+  /** YYYY-MM-DD. */
+  confirmedOn: string;
+  documentNumber: string;
+}
+
+export interface PayerConfirmationView extends PayerConfirmationInput {
+  id: string;
+  caseId: string;
+  recordedBy: string;
+  recordedAt: string;
+  auditSeq: number;
+  supersededBy: string | null;
+}
+
+/** One row of an agency results file as the preview judged it (POST /api/admin/agency-results/preview). */
+export interface AgencyResultRow {
+  /** 1-based, counting the header row, as a spreadsheet shows it. */
+  row: number;
+  /** The matched case, when one matched in the caller's area. */
+  caseId: string | null;
+  caseNumber: string | null;
+  input: AgencyFindingInput | null;
+  problems: { column: string; message: string }[];
+}
+
+export interface AgencyResultsPreview {
+  rows: AgencyResultRow[];
+  good: number;
+  bad: number;
+}
+
+export interface AgencyResultsCommit extends AgencyResultsPreview {
+  recorded: number;
 }

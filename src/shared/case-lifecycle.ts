@@ -66,14 +66,28 @@ export const FINAL_STATUSES: readonly LifecycleStatus[] = ['completed', 'transfe
 export const LOCKED_STATUSES: readonly LifecycleStatus[] = ['verified', 'sent-to-agency', 'agency-reported', 'paying', 'completed', 'transferred', 'not-eligible'];
 
 /** The sub-checks of 核查通过. */
-export const VERIFICATION_CHECKS = ['service', 'discharge-mode', 'civil-affairs'] as const;
+export const VERIFICATION_CHECKS = ['service', 'discharge-mode', 'civil-affairs', 'government-confirmation'] as const;
 export type VerificationCheck = (typeof VERIFICATION_CHECKS)[number];
 
 export const VERIFICATION_CHECK_ZH: Readonly<Record<VerificationCheck, string>> = {
   service: '服役情况已核实',
   'discharge-mode': '退役安置方式已核实',
   'civil-affairs': '民政部门低保/特困确认',
+  'government-confirmation': '同级人民政府确认原单位/主管部门不存在或无力缴纳',
 };
+
+/**
+ * The sub-checks 核查通过 needs: civil affairs only for 低保/特困; the same-level government's
+ * confirmation (NM43-1.2.c) only when the unit's share is not paid by the original unit.
+ */
+export function requiredVerificationChecks(c: { assisted: boolean; unitPayer: string | null }): VerificationCheck[] {
+  return [
+    'service',
+    'discharge-mode',
+    ...(c.assisted ? (['civil-affairs'] as const) : []),
+    ...(c.unitPayer === 'superior' || c.unitPayer === 'fiscal' ? (['government-confirmation'] as const) : []),
+  ];
+}
 
 /** One sub-check as recorded with the 核查通过 step. */
 export interface VerificationCheckRecord {

@@ -337,6 +337,13 @@ export const caseUpdateSchema = z.lazy(() =>
      * when only this changed (the revision stays): the county moved a link. Absent from older servers.
      */
     possibleDuplicate: z.optional(z.boolean()),
+    /**
+     * Where the case is in its life at the county (src/shared/case-lifecycle.ts): 核查通过, 送经办机构 …
+     * Also sent alone when only this changed (the revision stays): a signed step. A string rather than
+     * the list this build knows, so that a status a newer server adds does not refuse the whole page.
+     * Absent from older servers; an older tablet drops it (responses are read leniently).
+     */
+    lifecycleStatus: z.optional(z.string().check(z.maxLength(40))),
     /** The case as the county now holds it: what the tablet adopts when it has no change of its own. */
     facts: z.unknown(),
     registration: z.unknown(),

@@ -248,6 +248,7 @@ function summaryOf(row: CaseRow): CaseSummary {
     updatedAt: row.updatedAt,
     inScope: row.inScope,
     backPayMonths: row.backPayMonths,
+    lifecycleStatus: row.sync?.lifecycleStatus ?? null,
   };
 }
 
@@ -549,7 +550,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
 
     async syncInfo(id) {
       const row = await db.cases.get(id);
-      return row && { syncState: row.syncState, ...(row.sync ?? NO_SYNC) };
+      return row && { syncState: row.syncState, ...(row.sync ?? NO_SYNC), lifecycleStatus: row.sync?.lifecycleStatus ?? null };
     },
 
     async applyPushResults(results) {
@@ -609,9 +610,19 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
           // The county moves possible-duplicate links without a new revision: the flag is taken from
           // any update of a known case (older servers do not send it).
           const duplicate = update.possibleDuplicate === undefined ? {} : { possibleDuplicate: update.possibleDuplicate };
+          // So are the signed steps (核查通过, 送经办机构 …); and once the tablet knows a county status, the
+          // county side of the revision it already holds (its correction answered: 退回补正 is over).
+          const lifecycle = update.lifecycleStatus === undefined ? {} : { lifecycleStatus: update.lifecycleStatus };
           if (!row || decision.action === 'ignore') {
-            if (row && update.possibleDuplicate !== undefined && (row.sync ?? NO_SYNC).possibleDuplicate !== update.possibleDuplicate) {
-              await db.cases.put({ ...row, sync: { ...(row.sync ?? NO_SYNC), ...duplicate } });
+            const current = row ? (row.sync ?? NO_SYNC) : null;
+            const sameRevision = current !== null && current.countyStatus !== null && current.serverRevision === update.serverRevision;
+            const refreshed: Partial<CaseSyncRow> = {
+              ...duplicate,
+              ...lifecycle,
+              ...(sameRevision ? { countyStatus: update.countyStatus, correctionRequest: update.correctionRequest } : {}),
+            };
+            if (row && current && (Object.keys(refreshed) as (keyof CaseSyncRow)[]).some((k) => current[k] !== refreshed[k])) {
+              await db.cases.put({ ...row, sync: { ...current, ...refreshed } });
             }
             outcomes.push({ caseId: update.caseId, caseNumber: update.caseNumber, action: 'ignored', reason: decision.action === 'ignore' ? decision.reason : 'unknown-case' });
             continue;
@@ -619,6 +630,7 @@ export function createCasesRepository(db: JiexuDb, options: CasesRepositoryOptio
           const sync: CaseSyncRow = {
             ...(row.sync ?? NO_SYNC),
             ...duplicate,
+            ...lifecycle,
             serverRevision: decision.serverRevision,
             countyStatus: decision.countyStatus,
             correctionRequest: decision.correctionRequest,

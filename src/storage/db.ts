@@ -38,6 +38,8 @@ export interface CaseSyncRow {
   serverRevision: number | null;
   countyStatus: CaseSyncInfo['countyStatus'];
   correctionRequest: string | null;
+  /** Absent on rows written before the tablet learnt it. */
+  lifecycleStatus?: string | null;
   possibleDuplicate: boolean;
   figuresDiffer: boolean;
   syncedAt: string | null;

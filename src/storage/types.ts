@@ -46,6 +46,8 @@ export interface CaseSummary {
   inScope: boolean;
   /** Pension months to back-pay, or null when out of scope. */
   backPayMonths: number | null;
+  /** The case's status at the county as last pulled (CaseSyncInfo.lifecycleStatus); set by lists, not stored on the row. */
+  lifecycleStatus?: string | null;
 }
 
 /**
@@ -115,6 +117,11 @@ export interface CaseSyncInfo {
   countyStatus: 'received' | 'correction-requested' | null;
   /** What the county asks the window to correct (退回补正), or null. */
   correctionRequest: string | null;
+  /**
+   * Where the case is in its life at the county (a LifecycleStatus, or a newer server's status this
+   * build does not know), or null before a pull has told it.
+   */
+  lifecycleStatus: string | null;
   /** The server found a case of the same ID number from another device (for the county to decide). */
   possibleDuplicate: boolean;
   /** The server's figures differ from the tablet's (a bug or tampering: the county checks). */

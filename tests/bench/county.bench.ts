@@ -21,6 +21,7 @@ import { caseInput } from '../support/sync-fixtures';
 import { SEED_NAMES, seedDevice, seedQueueCases } from '../support/queue-seed';
 import { createTestDatabase, postgresUnavailableReason, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster';
 import type { BenchFigure } from './run';
+import { weeklyReportPostgresFigure, weeklyReportSqliteFigure } from './county-report';
 
 const CASES = Number(process.env.COUNTY_BENCH_CASES ?? 200_000);
 const REQUESTS = Number(process.env.COUNTY_BENCH_REQUESTS ?? 300);
@@ -135,11 +136,12 @@ async function postgresFigure(cluster: PostgresCluster): Promise<BenchFigure> {
 }
 
 export default {
-  title: `County queue: a page and its total over ${CASES} cases`,
+  title: `County queue (a page and its total) and weekly report over ${CASES} cases`,
   async run(wants: (name: string) => boolean = () => true): Promise<BenchFigure[]> {
     const figures: BenchFigure[] = [];
     if (wants('county.queuePage.p95ms.sqlite')) figures.push(await sqliteFigure());
-    if (!wants('county.queuePage.p95ms.postgres')) return figures;
+    if (wants('county.weeklyReport.ms.sqlite')) figures.push(await weeklyReportSqliteFigure());
+    if (!wants('county.queuePage.p95ms.postgres') && !wants('county.weeklyReport.ms.postgres')) return figures;
     const reason = postgresUnavailableReason();
     if (reason !== null) {
       console.log(`county.queuePage.p95ms.postgres skipped: PostgreSQL unavailable (${reason})`);
@@ -153,7 +155,8 @@ export default {
       return figures;
     }
     try {
-      figures.push(await postgresFigure(cluster));
+      if (wants('county.queuePage.p95ms.postgres')) figures.push(await postgresFigure(cluster));
+      if (wants('county.weeklyReport.ms.postgres')) figures.push(await weeklyReportPostgresFigure(cluster));
     } finally {
       await cluster.stop();
     }

@@ -148,7 +148,7 @@ describe('the default pack as a data file (parameters/nm43-default.json)', () =>
       else for (const [k, v] of Object.entries(node)) walk(v as Record<string, unknown>, path ? `${path}.${k}` : k);
     };
     walk(pack.parameters, '');
-    expect(leaves.length).toBe(19);
+    expect(leaves.length).toBe(20);
     for (const [path, leaf] of leaves) {
       expect(typeof leaf.countyMayRepublish, path).toBe('boolean');
       expect(leaf.unit, path).toMatch(/\S/);
@@ -167,6 +167,7 @@ describe('the default pack as a data file (parameters/nm43-default.json)', () =>
       'fixed.baseWageShare',
       'retirement',
       'minimumPensionMonths',
+      'fiscalSplit',
     ]);
   });
 

@@ -209,6 +209,32 @@ describeOnEachDatabase('the signed case lifecycle', (kind) => {
     expect(bodyOf<StepTaken>(ok).step.checks).toEqual([...CHECKS, civil]);
   });
 
+  it('核查通过 needs the same-level government’s confirmation when the unit’s share is not paid by the original unit, and that confirmation on record for that payer', async () => {
+    const c = tablet.create(1);
+    await sync();
+    await s.app.county.db.updateTable('cases').set({ unit_payer: 'superior' }).where('id', '=', c.id).execute();
+    const without = await step(c.id, bodyFor('verified'));
+    expect(without.statusCode).toBe(422);
+    expect(bodyOf<ErrorBody>(without).error.problems!.map((p) => p.path)).toEqual(['checks.government-confirmation']);
+
+    const government = { check: 'government-confirmation', documentNumber: '新政函〔2024〕8号', documentDate: '2024-04-10', recordedBy: '王核查' };
+    const unrecorded = await step(c.id, { ...bodyFor('verified'), checks: [...CHECKS, government] });
+    expect(unrecorded.statusCode).toBe(422);
+    expect(bodyOf<ErrorBody>(unrecorded).error.problems!.map((p) => p.path)).toEqual(['checks.government-confirmation']);
+
+    const confirm = (payer: string) =>
+      s.admin('POST', `/api/admin/cases/${c.id}/payer-confirmations`, { payer, government: '新城区人民政府', confirmedOn: '2024-04-10', documentNumber: '新政函〔2024〕8号' });
+    expect((await confirm('fiscal')).statusCode).toBe(201);
+    const otherPayer = await step(c.id, { ...bodyFor('verified'), checks: [...CHECKS, government] });
+    expect(otherPayer.statusCode).toBe(422);
+    expect((await stepRows(c.id)).length).toBe(0);
+
+    expect((await confirm('superior')).statusCode).toBe(201);
+    const ok = await step(c.id, { ...bodyFor('verified'), checks: [...CHECKS, government] });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(bodyOf<StepTaken>(ok).step.checks).toEqual([...CHECKS, government]);
+  });
+
   it('核查通过 waits while a conflict is open: the county picks the version that stands first', async () => {
     const c = tablet.create(1);
     await sync();

@@ -4,7 +4,7 @@
 // the others 403 with one of two messages that name nothing (a missing id answers exactly as a
 // foreign one). Also: every route the server registers is in the table or named as a device or
 // session route, and the hostile-input list of routes is the same list.
-import { randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { COUNTY_ACTIONS, grantOf, POLICY, STEP_ACTIONS } from '../../src/server/
 import { createAccount, createTownship } from '../../src/server/county/administration';
 import { ADMIN_ROUTES, SESSION_ROUTES, type AdminRoute } from '../../src/server/routes/admin';
 import { areaContains, REGION, ROLES, type Area, type Role } from '../../src/shared/roles';
+import { canonicalJson } from '../../src/shared/canonical-json';
 import { withPolicyTable } from '../../src/cli/policy-table';
 import { ROUTES as HOSTILE_ROUTES } from '../support/hostile-requests';
 import { ADMIN, TOWNSHIP } from '../support/sync-fixtures';
@@ -61,6 +62,24 @@ const township = (code: string): Area => ({ level: 'township', code });
 /** What belongs to no township (an address, a name of no account): the places lie in two 盟市, so the region. */
 const SERVER_AREA = REGION;
 const NO_ACCOUNT = 'm-no-such-name';
+
+/** A county server's report-signing key, registered on the matrix's server for the admin's county. */
+const COUNTY_KEY = generateKeyPairSync('ed25519');
+const COUNTY_KEY_FINGERPRINT = createHash('sha256').update(COUNTY_KEY.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+
+/** A signed weekly report file of the admin's county: every cell that may import it succeeds. */
+function signedWeeklyFile(n: number): unknown {
+  const week = { start: '2024-04-25T04:00:00.000Z', end: '2024-05-02T04:00:00.000Z', dueDate: '2024-05-02' };
+  const payload = {
+    format: 'jiexu.signed-weekly-report',
+    formatVersion: 1,
+    county: { code: '150102', name: '' },
+    week,
+    generatedAt: new Date(Date.UTC(2024, 4, 1, 0, 0, n)).toISOString(),
+    report: { kind: 'weekly', week, area: { level: 'county', code: '150102' }, total: {}, levels: [] },
+  };
+  return { payload, signature: { algorithm: 'Ed25519', keyFingerprint: COUNTY_KEY_FINGERPRINT, value: sign(null, Buffer.from(canonicalJson(payload)), COUNTY_KEY.privateKey).toString('base64') } };
+}
 
 describeOnEachDatabase('the policy matrix: every county route as every role', (kind) => {
   let s: SyncTestServer;
@@ -131,6 +150,11 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
       await createAccount(ctx, { username: clerk, displayName: `经办人${i}`, password: PASSWORD, role: 'window-clerk', townshipCode: place });
       fixtures.set(place, { deviceId, caseId, versionId, clerk, secrets: [name, idNumber, clerk, `经办人${i}`, deviceId, `MTRX-${i}`] });
       accountAreas.set(clerk, township(place));
+      // A submitted weekly report of the place's county under the case's id, so that GET …/reports/submissions/:id finds one.
+      await ctx.db
+        .insertInto('report_submissions')
+        .values({ id: caseId, kind: 'weekly', week_start: now, area_level: 'county', area_code: place.slice(0, 6), version: 1, report: '{}', sha256: '0'.repeat(64), submitted_by: 'matrix', submitted_at: now, comment: '', audit_seq: 0, audit_hash: '0'.repeat(64) })
+        .execute();
     }
     for (const c of CALLERS) {
       accountAreas.set(c.name, c.area);
@@ -143,6 +167,10 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
       expect(login.statusCode, login.body).toBe(200);
       cookies.set(c.name, String(login.headers['set-cookie']).split(';')[0]!);
     }
+    await ctx.db
+      .insertInto('county_report_keys')
+      .values({ fingerprint: COUNTY_KEY_FINGERPRINT, county_code: '150102', algorithm: 'Ed25519', public_key: COUNTY_KEY.publicKey.export({ type: 'spki', format: 'pem' }).toString(), registered_by: 'matrix', registered_at: now, audit_seq: 0 })
+      .execute();
     await wrongPasswords();
   });
   afterAll(async () => {
@@ -153,7 +181,11 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
   function targetsOf(route: AdminRoute): Target[] {
     const places = PLACES.map((place): Target => ({ kind: 'place', place }));
     if (route.includes('/:deviceId') || route.includes('/:id') || route.includes('/:username')) return [...places, { kind: 'missing' }];
+    // Every area has every parameter set: one that exists is judged by the role alone.
+    if (route === 'GET /api/admin/parameter-sets/:version') return [{ kind: 'none' }, { kind: 'missing' }];
     if (route === 'POST /api/admin/townships' || route === 'POST /api/admin/enrolment-codes' || route === 'POST /api/admin/accounts') return places;
+    if (route === 'GET /api/admin/report-exchange/weekly' || route === 'POST /api/admin/report-exchange/county-keys') return places;
+    if (route === 'GET /api/admin/report-exchange/signing-key') return [{ kind: 'server' }];
     if (route === 'POST /api/admin/addresses/:address/unlock' || route === 'POST /api/admin/parameter-sets') return [{ kind: 'server' }];
     return [{ kind: 'none' }];
   }
@@ -180,8 +212,29 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
         document.version = `matrix-${kind}-${n}`;
         return { url: path, body: { document }, area };
       }
+      case 'POST /api/admin/parameter-sets/preview': {
+        const document = JSON.parse(JSON.stringify(DEFAULT_PARAMETERS_DOCUMENT)) as ParameterSet;
+        document.version = `matrix-draft-${kind}-${n}`;
+        return { url: path, body: { document }, area };
+      }
+      case 'GET /api/admin/parameter-sets/:version':
+        return { url: path.replace(':version', target.kind === 'missing' ? 'no-such-set' : DEFAULT_PARAMETERS_DOCUMENT.version), area };
       case 'POST /api/admin/addresses/:address/unlock':
         return { url: path.replace(':address', '10.9.8.7'), area };
+      // A county's report is signed and a county's key registered: the place's county.
+      case 'GET /api/admin/report-exchange/weekly':
+        return { url: `${path}?county=${(target as { place: string }).place.slice(0, 6)}`, area };
+      case 'POST /api/admin/report-exchange/county-keys':
+        return { url: path, body: { countyCode: (target as { place: string }).place.slice(0, 6), publicKey: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString() }, area };
+      // The county the file names is judged after the role (refused as not-in-area): here one every caller who may import covers.
+      case 'POST /api/admin/report-exchange/imports':
+        return { url: path, body: signedWeeklyFile(n), area };
+      // A results file whose one row matches no case: judged row by row, nothing recorded.
+      case 'POST /api/admin/agency-results/preview':
+      case 'POST /api/admin/agency-results/commit': {
+        const csv = '案件编号,险种,中断月数,单位缴费金额,个人缴费金额,经办机构,文号,文件日期\r\nNO-SUCH-CASE,养老,30,1.00,1.00,社保局,X号,2024-04-20';
+        return { url: path, body: { fileName: 'results.csv', content: Buffer.from(csv).toString('base64') }, area };
+      }
       // Every entry of the set-up on one page, so that a foreign one cannot hide on a later page.
       case 'GET /api/admin/audit':
         return { url: `${path}?limit=500`, area };
@@ -204,7 +257,11 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
           ? { message: '请补充退役证' }
           : route === 'POST /api/admin/cases/:id/steps'
             ? { step: 'correction-requested', comment: '请补充退役证' }
-            : undefined;
+            : route === 'POST /api/admin/cases/:id/agency-findings'
+              ? { track: 'pension', gapMonths: 30, unitAmount: '1200.00', individualAmount: '480.00', agencyName: '社保局', documentNumber: '社保核〔2024〕1号', documentDate: '2024-04-20', computedOn: '2024-04-18' }
+              : route === 'POST /api/admin/cases/:id/payer-confirmations'
+                ? { payer: 'superior', government: '新城区人民政府', confirmedOn: '2024-04-10', documentNumber: '新政函〔2024〕8号' }
+                : undefined;
     return { url, ...(body === undefined ? {} : { body }), area };
   }
 
@@ -218,6 +275,8 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
 
   /** What a list answers, by kind: the areas of its items, to check that none lies outside. */
   function listedAreas(route: AdminRoute, res: LightMyRequestResponse): Area[] {
+    // A spreadsheet (an .xlsx export) is checked by its own tests.
+    if (!String(res.headers['content-type']).startsWith('application/json')) return [];
     const b = bodyOf<Record<string, { code?: string; townshipCode?: string | null; area?: Area | null; kind?: string; subject?: string | null }[]>>(res);
     switch (route) {
       case 'GET /api/admin/townships':
@@ -226,6 +285,8 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
         return b.devices!.map((d) => township(d.townshipCode!));
       case 'GET /api/admin/cases':
         return b.cases!.map((c) => township(c.townshipCode!));
+      case 'POST /api/admin/parameter-sets/preview':
+        return b.changed!.map((c) => township(c.townshipCode!));
       case 'GET /api/admin/accounts':
         return b.accounts!.map((a) => a.area!);
       // A user name's lock has its account's area; an address's or a name of no account's, the server's.
@@ -234,6 +295,8 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
       // An entry of no area concerns the whole server.
       case 'GET /api/admin/audit':
         return b.entries!.map((e) => e.area ?? SERVER_AREA);
+      case 'GET /api/admin/reports/submissions':
+        return b.submissions!.map((x) => x.area!);
       default:
         return [];
     }

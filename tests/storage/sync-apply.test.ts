@@ -206,6 +206,38 @@ describe('pulled county changes', () => {
     expect(await cases.syncInfo(a.id)).toMatchObject({ possibleDuplicate: true, serverRevision: 2 });
   });
 
+  it('a signed step at the county reaches the case without a new revision, and the end of 退回补正 clears the request', async () => {
+    const { cases, outbox } = await setUp();
+    const a = await cases.create({ facts: caseFacts(), registration: registration(), clerk: '王芳' });
+    await outbox.acknowledge(1);
+    await cases.applyPushResults([result(a, 1)]);
+    expect((await cases.syncInfo(a.id))?.lifecycleStatus).toBeNull();
+
+    // 退回补正: a county version (revision 2) with the request, adopted.
+    await cases.applyCaseUpdates([countyUpdate(a, { lifecycleStatus: 'correction-requested' })]);
+    expect(await cases.syncInfo(a.id)).toMatchObject({ serverRevision: 2, lifecycleStatus: 'correction-requested', countyStatus: 'correction-requested', correctionRequest: '请补充退役证编号' });
+    expect((await cases.listNewest())[0]?.lifecycleStatus).toBe('correction-requested');
+
+    // The window's correction is on the server (revision 3): the next pull says 已同步 at that revision.
+    const corrected = await cases.update(a.id, { facts: a.facts, registration: { ...a.registration, phone: '13700137000' }, clerk: '王芳', expectedRevision: 2 });
+    await outbox.acknowledge(2);
+    await cases.applyPushResults([result(corrected, 2)]);
+    await cases.applyCaseUpdates([countyUpdate(a, { serverRevision: 3, countyStatus: 'received', correctionRequest: null, lifecycleStatus: 'synced' })]);
+    expect(await cases.syncInfo(a.id)).toMatchObject({ serverRevision: 3, lifecycleStatus: 'synced', countyStatus: 'received', correctionRequest: null });
+    expect(await cases.needingAttention()).toEqual([]);
+
+    // 核查通过 moves no revision: only the status changes; the facts stay the tablet's.
+    const outcomes = await cases.applyCaseUpdates([countyUpdate(a, { serverRevision: 3, countyStatus: 'received', correctionRequest: null, lifecycleStatus: 'verified' })]);
+    expect(outcomes[0]).toMatchObject({ action: 'ignored', reason: 'already-known' });
+    expect((await cases.syncInfo(a.id))?.lifecycleStatus).toBe('verified');
+    expect((await cases.get(a.id))?.registration.phone).toBe('13700137000');
+
+    // An older server says nothing of it: the status last learnt stays.
+    const { lifecycleStatus: _absent, ...fromOlderServer } = countyUpdate(a, { serverRevision: 3, countyStatus: 'received', correctionRequest: null });
+    await cases.applyCaseUpdates([fromOlderServer]);
+    expect((await cases.syncInfo(a.id))?.lifecycleStatus).toBe('verified');
+  });
+
   it('a change to a case this tablet does not hold is ignored', async () => {
     const { cases } = await setUp();
     const a = await cases.create({ facts: caseFacts(), registration: registration(), clerk: '王芳' });

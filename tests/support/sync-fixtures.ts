@@ -52,7 +52,7 @@ export class TabletSim implements OutboxSource {
 
   constructor(
     deviceId: string = randomDeviceId(),
-    private readonly params: ParameterSet = DEFAULT_PARAMETERS,
+    private params: ParameterSet = DEFAULT_PARAMETERS,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.deviceId = deviceId;
@@ -133,6 +133,11 @@ export class TabletSim implements OutboxSource {
     const next: CaseRecord = { ...prev, status: 'withdrawn', revision: prev.revision + 1, updatedAt: this.clock().toISOString(), updatedBy: clerk };
     this.commit('case.withdraw', next, prev.revision, clerk);
     return next;
+  }
+
+  /** A parameter set received by pull: the tablet's determinations use it from now on, as the device storage does. */
+  useParameterSet(set: ParameterSet): void {
+    this.params = set;
   }
 
   /** Adopts a county revision learnt by pull, as the reconcile rules decide. */

@@ -9,6 +9,7 @@ import { storageMessageZh } from '../../storage/messages';
 import type { AuditEvent, CaseRecord } from '../../storage/types';
 import { WithdrawPanel } from '../intake/WithdrawPanel';
 import { StatusBadges } from './CaseListScreen';
+import { CountyStatusBadge, CountyStatusPanel, lockedAtCounty } from './county-status';
 import { Explanation, FiguresTable, OutOfScope, VersionLine, WarningsList, DISCLAIMER } from './DeterminationSummary';
 import { factSections } from './facts';
 import { dateTimeZh } from './format';
@@ -79,6 +80,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
   const { cases } = useRepositories();
   const record = useLiveRead(() => cases.get(caseId), [cases, caseId]);
   const history = useLiveRead(() => cases.history(caseId), [cases, caseId]);
+  const sync = useLiveRead(() => cases.syncInfo(caseId), [cases, caseId]);
 
   if (record.kind === 'loading') {
     return (
@@ -103,6 +105,9 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
   const r = record.value;
   const d = r.determination;
   const withdrawn = r.status === 'withdrawn';
+  const county = sync.kind === 'ok' && sync.value !== undefined ? sync.value : null;
+  // The county would refuse the change (case-locked-after-verification): not offered.
+  const locked = lockedAtCounty(county?.lifecycleStatus);
 
   return (
     <div className="case-detail" data-testid="case-detail">
@@ -110,6 +115,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
         <div className="case-detail-title">
           <h2 id="case-title">{r.registration.name}</h2>
           <StatusBadges summary={r} />
+          <CountyStatusBadge status={county?.lifecycleStatus} />
         </div>
         <p>
           案件编号 <span className="case-detail-number" data-testid="case-number">{r.caseNumber}</span>
@@ -122,7 +128,7 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
           <a className="button" href={paths.cases()}>
             返回受理记录
           </a>
-          {!withdrawn && (
+          {!withdrawn && !locked && (
             <a className="button" href={paths.intake(r.id)}>
               编辑
             </a>
@@ -135,8 +141,9 @@ export function CaseDetailScreen({ caseId }: { caseId: string }) {
           </a>
         </div>
         {/* The intake screen's withdrawal, so both ways record the same reason, clerk and time. */}
-        {!withdrawn && <WithdrawPanel record={r} onWithdrawn={() => undefined} />}
+        {!withdrawn && !locked && <WithdrawPanel record={r} onWithdrawn={() => undefined} />}
       </section>
+      {county && <CountyStatusPanel status={county.lifecycleStatus} correctionRequest={county.correctionRequest} />}
 
       <section className="panel" aria-labelledby="facts-title">
         <h2 id="facts-title">登记信息</h2>

@@ -8,6 +8,7 @@ import { paths } from '../../app/router';
 import type { CaseSummary } from '../../storage/types';
 import { CASE_STATUS_LABELS, SYNC_STATE_LABELS } from '../labels';
 import { ROW_HEIGHT, SEARCH_DEBOUNCE_MS, SEARCH_LIMIT } from './constants';
+import { CountyStatusBadge } from './county-status';
 import { dateTimeZh, maskIdNumber } from './format';
 import { useCasePages } from './useCasePages';
 import { VirtualList } from './VirtualList';
@@ -42,7 +43,10 @@ function CaseRow({ summary }: { summary: CaseSummary }) {
     <a className="case-row" href={paths.case(summary.id)} data-testid="case-row" data-case-id={summary.id}>
       <span className="case-row-line">
         <span className="case-row-name">{summary.name}</span>
-        <StatusBadges summary={summary} />
+        <span className="case-badges">
+          <StatusBadges summary={summary} />
+          <CountyStatusBadge status={summary.lifecycleStatus} />
+        </span>
       </span>
       <span className="case-row-line case-row-meta">
         <span className="case-row-number">{summary.caseNumber}</span>

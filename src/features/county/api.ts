@@ -1,10 +1,27 @@
 // The county page's calls to /api/admin/* on the server that serves it (the session cookie rides
 // along). Errors carry the server's stable code; errorZh puts them into words for the admin.
 
-import type { AccountListItem as Account, CaseListItem as CaseItem, CaseQueuePage, DeviceItem, SessionInfo, UnitPayer } from '../../shared/admin-api';
+import type {
+  AccountListItem as Account,
+  AgencyFindingInput,
+  AgencyFindingView,
+  AgencyResultsCommit,
+  AgencyResultsPreview,
+  CaseListItem as CaseItem,
+  CaseQueuePage,
+  DeviceItem,
+  PayerConfirmationInput,
+  PayerConfirmationView,
+  SessionInfo,
+  UnitPayer,
+} from '../../shared/admin-api';
 import type { CaseStep, CaseStepView, LifecycleStatus, StepTaken, VerificationCheckRecord } from '../../shared/case-lifecycle';
+import type { AugustStatistics, CompletionSummary, ReportSubmission, ReportSubmissionWithReport, WeeklyReport } from '../../shared/reports';
 import type { Area, Role } from '../../shared/roles';
 import { tooManyAttemptsZh } from '../../sync/messages';
+import type { ParameterImpactPage, ParameterSetDetail, ParameterSetItem } from '../../shared/parameter-publishing';
+import { parameterFieldZh, parameterProblemZh } from './parameters/draft';
+import { checkFieldZh, serverReasonZh } from './common/problems';
 
 export type { Account, CaseItem, CaseQueuePage, DeviceItem, SessionInfo, UnitPayer };
 
@@ -61,6 +78,10 @@ export interface CaseDetail extends CaseItem {
   steps: CaseStepView[];
   /** The steps the signed-in role may take from the case's status (the policy table's, sent by the server). */
   allowedSteps: CaseStep[];
+  /** The agencies' findings beside the engine's re-runs, superseded ones too, oldest first. */
+  agencyFindings?: AgencyFindingView[];
+  /** Who confirmed that the unit or its superior is gone or unable to pay, superseded ones too. */
+  payerConfirmations?: PayerConfirmationView[];
 }
 
 /** What a signed step carries (POST /api/admin/cases/:id/steps). */
@@ -86,6 +107,8 @@ export interface CaseQueueQuery {
   flag?: CaseFlag;
   /** The search box: ID number (whole or last digits), name, pinyin, case number or a form's QR text. */
   q?: string;
+  /** Only cases waiting in their status longer than the server's days for it (超期). */
+  overdue?: boolean;
   limit?: number;
   offset?: number;
 }
@@ -118,8 +141,46 @@ export interface AdminApi {
   requestCorrection(id: string, message: string): Promise<CaseDetail>;
   /** Signs one step of the case's lifecycle: the new status and the step. */
   takeStep(id: string, input: StepRequest): Promise<StepTaken>;
+  /** An agency's figures for one track, compared by the server with the engine's re-run. */
+  recordAgencyFinding?(id: string, input: AgencyFindingInput): Promise<AgencyFindingView>;
+  /** The government's confirmation that the unit or its superior is gone or unable to pay. */
+  recordPayerConfirmation?(id: string, input: PayerConfirmationInput): Promise<PayerConfirmationView>;
+  /** An agencies' results file (.xlsx or CSV, base64): each row judged; commit records the good ones as findings. */
+  agencyResults?: {
+    preview(file: { fileName: string; content: string; agencyName?: string }): Promise<AgencyResultsPreview>;
+    commit(file: { fileName: string; content: string; agencyName?: string }): Promise<AgencyResultsCommit>;
+  };
   /** Absent from a page that is given no audit API (the section is then not shown). */
   auditHead?(): Promise<AuditHead>;
+  /** Absent from a page that is given no reports API (the 报表 tab is then not shown). */
+  reports?: ReportsApi;
+  /** Absent from a page that is given no parameters API (the 参数 tab is then not shown). */
+  parameters?: ParametersApi;
+}
+
+/** Parameter sets (parameters/ParametersPanel.tsx): every one the server knows, a draft's impact, publishing. */
+export interface ParametersApi {
+  list(): Promise<ParameterSetItem[]>;
+  get(version: string): Promise<ParameterSetDetail>;
+  /** One page of the open cases of the caller's area re-run under the draft; nothing is written. */
+  preview(document: unknown, paging?: { offset?: number; limit?: number }): Promise<ParameterImpactPage>;
+  publish(document: unknown): Promise<{ version: string; issued: string; publishedAt: string }>;
+}
+
+/** The reports (reports/ReportsScreen.tsx): computed by the server from the cases, never typed in. */
+export interface ReportsApi {
+  /** `week`: a date (YYYY-MM-DD) or instant inside the week; absent: the current week. */
+  weekly(week?: string): Promise<WeeklyReport>;
+  /** `year`: the campaign year; absent: the server's current one. */
+  augustStatistics(year?: number): Promise<AugustStatistics>;
+  completion(): Promise<CompletionSummary>;
+  /** 报送: freezes and signs the week's report; a later one is a new version beside it. */
+  submitWeekly(input: { week?: string; comment?: string }): Promise<ReportSubmission>;
+  /** The 报送 versions in the caller's area, of one week when given. */
+  submissions(week?: string): Promise<ReportSubmission[]>;
+  submission(id: string): Promise<ReportSubmissionWithReport>;
+  /** Where the browser downloads a report's .xlsx (the session cookie rides along). */
+  xlsxUrl(kind: 'weekly' | 'august-statistics' | 'completion', query?: { week?: string; year?: number }): string;
 }
 
 export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) => globalThis.fetch(i, init)): AdminApi {
@@ -172,7 +233,34 @@ export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) =>
     resolve: (id, versionId) => call('POST', `/cases/${enc(id)}/resolve`, { versionId }),
     requestCorrection: (id, message) => call('POST', `/cases/${enc(id)}/correction-request`, { message }),
     takeStep: (id, input) => call('POST', `/cases/${enc(id)}/steps`, input),
+    recordAgencyFinding: (id, input) => call('POST', `/cases/${enc(id)}/agency-findings`, input),
+    recordPayerConfirmation: (id, input) => call('POST', `/cases/${enc(id)}/payer-confirmations`, input),
+    agencyResults: {
+      preview: (file) => call('POST', '/agency-results/preview', file),
+      commit: (file) => call('POST', '/agency-results/commit', file),
+    },
     auditHead: () => call('GET', '/audit/head'),
+    parameters: {
+      list: async () => (await call<{ parameterSets: ParameterSetItem[] }>('GET', '/parameter-sets')).parameterSets,
+      get: (version) => call('GET', `/parameter-sets/${enc(version)}`),
+      preview: (document, paging = {}) => call('POST', '/parameter-sets/preview', { document, ...paging }),
+      publish: (document) => call('POST', '/parameter-sets', { document }),
+    },
+    reports: {
+      weekly: (week) => call('GET', `/reports/weekly${week ? `?week=${enc(week)}` : ''}`),
+      augustStatistics: (year) => call('GET', `/reports/august-statistics${year === undefined ? '' : `?year=${year}`}`),
+      completion: () => call('GET', '/reports/completion'),
+      submitWeekly: (input) => call('POST', '/reports/weekly/submit', input),
+      submissions: async (week) => (await call<{ submissions: ReportSubmission[] }>('GET', `/reports/submissions${week ? `?week=${enc(week)}` : ''}`)).submissions,
+      submission: (id) => call('GET', `/reports/submissions/${enc(id)}`),
+      xlsxUrl: (kind, query = {}) => {
+        const params = new URLSearchParams();
+        if (query.week) params.set('week', query.week);
+        if (query.year !== undefined) params.set('year', String(query.year));
+        const qs = params.toString();
+        return `${base}/api/admin/reports/${kind}.xlsx${qs ? `?${qs}` : ''}`;
+      },
+    },
   };
 }
 
@@ -214,6 +302,20 @@ const FIELD_ZH: Readonly<Record<string, string>> = {
   'checks.service': '服役情况核实',
   'checks.discharge-mode': '退役安置方式核实',
   'checks.civil-affairs': '民政部门低保/特困确认',
+  'checks.government-confirmation': '同级人民政府确认',
+  track: '险种',
+  gapMonths: '中断月数',
+  unitAmount: '单位缴费金额',
+  individualAmount: '个人缴费金额',
+  agencyName: '经办机构',
+  documentNumber: '文号',
+  documentDate: '文件日期',
+  computedOn: '测算日期',
+  government: '确认的人民政府',
+  confirmedOn: '确认日期',
+  fileName: '文件名',
+  content: '文件内容',
+  'document.fiscalSplit': '财政补助分担比例',
   hours: '有效时长',
   township: '乡镇（街道）',
   status: '办理状态',
@@ -222,21 +324,25 @@ const FIELD_ZH: Readonly<Record<string, string>> = {
   q: '搜索',
   limit: '每页件数',
   offset: '页码',
+  week: '报告周',
+  year: '年度',
 };
 
-/** The server's field problems whose words are fixed (secrets.ts passwordProblem, the password route); others stay as sent. */
+/** The server's field problems in Chinese (common/problems.ts has the table); the parameter documents' own first. */
 function problemZh(message: string): string {
   if (message === 'required') return '必须填写';
+  const parameter = parameterProblemZh(message);
+  if (parameter !== null) return parameter;
   if (message === 'must differ from the current one') return '不能与当前密码相同';
   const m = /^at (least|most) (\d+) characters$/.exec(message);
   if (m) return `${m[1] === 'least' ? '至少' : '最多'}${m[2]}个字符`;
-  return message;
+  return serverReasonZh(message);
 }
 
 /** The admin's explanation of a failed call. */
 export function adminErrorZh(err: unknown): string {
   if (!(err instanceof AdminApiError)) return `操作失败：${String(err)}`;
-  const fields = err.problems.length > 0 ? `（${err.problems.map((p) => `${FIELD_ZH[p.path] ?? p.path}：${problemZh(p.message)}`).join('；')}）` : '';
+  const fields = err.problems.length > 0 ? `（${err.problems.map((p) => `${FIELD_ZH[p.path] ?? parameterFieldZh(p.path) ?? checkFieldZh(p.path) ?? p.path}：${problemZh(p.message)}`).join('；')}）` : '';
   switch (err.code) {
     case 'network':
       return '连接不上县局服务器，请检查网络后重试。';
@@ -260,6 +366,8 @@ export function adminErrorZh(err: unknown): string {
       return '该乡镇（街道）代码已存在。';
     case 'account-exists':
       return '该用户名已被使用。';
+    case 'parameter-set-exists':
+      return '这个版本号已经发布过：已发布的参数不能修改，请换一个新版本号。';
     case 'no-conflict':
       return '该案件没有待裁决的冲突（可能已被其他人处理），请刷新。';
     case 'conflict-open':
@@ -274,6 +382,16 @@ export function adminErrorZh(err: unknown): string {
       return '找不到该账号，请刷新。';
     case 'cannot-disable-self':
       return '不能停用自己正在使用的账号。';
+    case 'export-too-large':
+      return '符合条件的案件太多，一次导出不下：请按乡镇（街道）或办理状态缩小范围后再导出。';
+    case 'bad-signature':
+      return '签名核验不通过：文件在签名后被改动过，或不是该旗县服务器签发的。请向旗县重新索取文件。';
+    case 'unknown-county-key':
+      return '未登记该旗县服务器的公钥（或公钥登记在另一个旗县名下）：请先与旗县电话核对指纹后登记其公钥。';
+    case 'not-in-area':
+      return '该旗县不在您的辖区内，不能导入其周报。';
+    case 'key-registered-elsewhere':
+      return '这把公钥已登记在另一个旗县名下：一把公钥只能对应一个旗县。';
     default:
       return `操作失败（${err.code}）：${err.message}`;
   }
@@ -295,4 +413,15 @@ const LEVEL_ZH: Readonly<Record<Area['level'], string>> = { township: '乡镇', 
 /** An area as the county page shows it, e.g. 旗县 150102. */
 export function areaZh(area: Area): string {
   return `${LEVEL_ZH[area.level]} ${area.code}`;
+}
+
+/**
+ * Where the browser downloads the queue's case list as .xlsx (the session cookie rides along): the
+ * queue's filters without paging, since the export holds every match.
+ */
+export function caseListXlsxUrl(query: Omit<CaseQueueQuery, 'limit' | 'offset'> = {}, base = ''): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const qs = params.toString();
+  return `${base}/api/admin/cases/export.xlsx${qs ? `?${qs}` : ''}`;
 }

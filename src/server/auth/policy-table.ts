@@ -26,6 +26,7 @@ export const COUNTY_ACTIONS = [
   'sign-in-lock.clear',
   'case.list',
   'case.read',
+  'case.export',
   'case.resolve-conflict',
   'case.step',
   'case.verify',
@@ -37,8 +38,21 @@ export const COUNTY_ACTIONS = [
   'case.declare-not-eligible',
   'case.request-correction',
   'parameter-set.publish',
+  'parameter-set.list',
+  'parameter-set.read',
+  'parameter-set.preview',
   'audit.read-head',
   'audit.list',
+  'report.read',
+  'report.submit',
+  'report-exchange.key.read',
+  'report-exchange.export',
+  'report-exchange.register-key',
+  'report-exchange.import',
+  'case.record-agency-finding',
+  'case.record-payer-confirmation',
+  'agency-results.preview',
+  'agency-results.import',
 ] as const;
 export type CountyAction = (typeof COUNTY_ACTIONS)[number];
 
@@ -123,10 +137,21 @@ export const POLICY: readonly PolicyRow[] = [
   { action: 'sign-in-lock.clear', grants: { admin: 'area' }, writes: true, description: 'lift such a lock' },
   { action: 'case.list', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'list synced cases with their flags' },
   { action: 'case.read', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'read a case with every version' },
+  // Names and ID numbers leave the server in it: only for roles that may read those cases anyway.
+  { action: 'case.export', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'export the queue’s matching cases as .xlsx (one audit entry naming the filter and row count)' },
   { action: 'case.resolve-conflict', grants: { admin: 'area', 'county-reviewer': 'area' }, writes: true, description: 'choose the version of a conflicting case that stands' },
   STEP_GATE,
   ...STEP_ROWS,
   { action: 'parameter-set.publish', grants: { admin: 'area' }, writes: true, description: 'publish a parameter set (its area: every township of the server)' },
+  // Parameter sets say nothing of any person or area: every county role may read them.
+  { action: 'parameter-set.list', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'list the parameter sets the server knows, the one in force marked' },
+  { action: 'parameter-set.read', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'read a parameter set’s document, however old' },
+  {
+    action: 'parameter-set.preview',
+    grants: { admin: 'area' },
+    writes: false,
+    description: 'see which open cases of one’s area a draft parameter set would change, and by how much',
+  },
   {
     action: 'audit.read-head',
     // The head says nothing of any area: every county role may compare it with a copy held elsewhere.
@@ -135,6 +160,27 @@ export const POLICY: readonly PolicyRow[] = [
     description: 'read the audit chain’s head (its last seq and hash)',
   },
   { action: 'audit.list', grants: { admin: 'area', auditor: 'area' }, writes: false, description: 'list audit entries of one’s area (personal values to roles that may read cases)' },
+  // Counts and sums by area only: no person's data is in a report.
+  { action: 'report.read', grants: { ...READERS, 'county-reviewer': 'area' }, writes: false, description: 'read the weekly report, the end-of-August statistics, the completion summary and submitted reports of one’s area' },
+  { action: 'report.submit', grants: SIGNERS, writes: true, description: 'submit (报送) the weekly report of one’s area: its figures frozen and signed, a later one a new version beside it' },
+  { action: 'report-exchange.key.read', grants: { admin: 'area' }, writes: false, description: 'read the server’s report-signing public key and its fingerprint, to give to the league' },
+  { action: 'report-exchange.export', grants: { admin: 'area' }, writes: false, description: 'export a county’s weekly report as a file signed with the server’s key' },
+  { action: 'report-exchange.register-key', grants: { admin: 'area' }, writes: true, description: 'register a county server’s public key, so that its signed weekly reports may be imported' },
+  { action: 'report-exchange.import', grants: { admin: 'area' }, writes: true, description: 'import a county’s signed weekly report (the county within one’s area, its key registered)' },
+  {
+    action: 'case.record-agency-finding',
+    grants: SIGNERS,
+    writes: true,
+    description: 'record an insurance agency’s months and amounts for a case’s pension or medical track, beside the engine’s re-run (a later one supersedes it, both kept)',
+  },
+  {
+    action: 'case.record-payer-confirmation',
+    grants: SIGNERS,
+    writes: true,
+    description: 'record which government confirmed that the unit or its superior is gone or unable to pay (a later one supersedes it, both kept)',
+  },
+  { action: 'agency-results.preview', grants: SIGNERS, writes: false, description: 'check an agencies’ results file (.xlsx or CSV) row by row against the cases of one’s area' },
+  { action: 'agency-results.import', grants: SIGNERS, writes: true, description: 'record the good rows of an agencies’ results file as agency findings (one audit entry with the counts)' },
 ];
 
 /** The row that decides `action` for a case in `fromStatus`, when the step depends on it. */

@@ -4,7 +4,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { countyRepublishProblems, parseParameterSet, isJiexuError, type ParameterSet } from '../../domain';
+import { countyRepublishProblems, fiscalSplitChanges, parseParameterSet, isJiexuError, type ParameterSet } from '../../domain';
+import { knownParameterSets } from './parameter-sets';
 import { findCounty } from '../../domain/regions';
 import type { Role } from '../db/schema';
 import { ApiError } from '../errors';
@@ -13,8 +14,10 @@ import { canonicalJson } from '../../shared/canonical-json';
 import { logChange, type CountyContext } from './context';
 import { appendAudit, type AuditBy } from '../audit/chain';
 import { COMMAND_LINE } from '../audit/events';
+import { impactSummary } from './parameter-publishing';
 import type { AccountListItem, DeviceItem, SignInLockItem } from '../../shared/admin-api';
 import { clearCount, listCounts } from '../auth/attempts';
+import { DEFAULT_QUEUE_SETTINGS } from './overdue';
 import { areaContains, areaPrefix, areaProblem, isRole, isTabletRole, ROLE_AREA_LEVELS, ROLES, smallestAreaOf, type Area } from '../../shared/roles';
 
 type Problem = { path: string; message: string };
@@ -439,6 +442,7 @@ export async function listDevices(ctx: CountyContext, area?: Area): Promise<Devi
   const revocations = await ctx.db.selectFrom('device_revocations').selectAll().orderBy('revoked_at').orderBy('id').execute();
   const byDevice = new Map<string, typeof revocations>();
   for (const r of revocations) byDevice.set(r.device_id, [...(byDevice.get(r.device_id) ?? []), r]);
+  const staleBefore = new Date(ctx.now().getTime() - (ctx.queue ?? DEFAULT_QUEUE_SETTINGS).staleDeviceDays * 86_400_000).toISOString();
   return rows.map((r) => ({
     deviceId: r.device_id,
     townshipCode: r.township_code,
@@ -446,6 +450,7 @@ export async function listDevices(ctx: CountyContext, area?: Area): Promise<Devi
     revokedAt: r.revoked_at,
     lastSeq: r.last_seq,
     lastSeenAt: r.last_seen_at,
+    stale: r.revoked_at === null && (r.last_seen_at ?? r.enrolled_at) < staleBefore,
     appVersion: r.app_version,
     revocations: (byDevice.get(r.device_id) ?? []).map((v) => ({ revokedAt: v.revoked_at, revokedBy: v.revoked_by, reason: v.reason, reenrolledAt: v.reenrolled_at })),
   }));
@@ -482,6 +487,18 @@ export async function revokeDevice(ctx: CountyContext, deviceId: string, revoked
 
 // --- parameter sets ------------------------------------------------------------------------------
 
+/**
+ * The fiscal split ratios (NM43-1.2.b.s4) are the region's to set, or a 盟市's for its own counties:
+ * a set that changes them from the set in force is published only by an account of that area.
+ */
+function fiscalSplitProblem(area: AuditBy['area'], changes: { region: boolean; leagues: string[] }): Problem | null {
+  if (!changes.region && changes.leagues.length === 0) return null;
+  if (area?.level === 'region') return null;
+  if (area?.level === 'league' && !changes.region && changes.leagues.every((code) => code === area.code)) return null;
+  const what = changes.region ? 'the region’s rows' : `the rows of 盟市 ${changes.leagues.join(', ')}`;
+  return { path: 'document.fiscalSplit', message: `only the region, or a 盟市 for its own counties, may change the fiscal split ratios: this set changes ${what}; keep those of the set in force` };
+}
+
 export async function publishParameterSet(ctx: CountyContext, document: unknown, publishedBy: string, by: AuditBy = COMMAND_LINE): Promise<{ version: string; issued: string; publishedAt: string }> {
   let set: ParameterSet;
   try {
@@ -493,15 +510,19 @@ export async function publishParameterSet(ctx: CountyContext, document: unknown,
   // Well-formed is not enough: what the law or the notice itself fixes is not the county's to change.
   const fixed = countyRepublishProblems(set);
   if (fixed.length > 0) throw invalid(fixed.map((p) => ({ path: `document.${p.path}`, message: p.message })));
+  const split = fiscalSplitProblem(by.area, fiscalSplitChanges((await knownParameterSets(ctx.db)).newest, set));
+  if (split) throw invalid([split]);
   const existing = await ctx.db.selectFrom('parameter_sets').select('version').where('version', '=', set.version).executeTakeFirst();
   // A published version is immutable: every determination that records it must stay reproducible.
   if (existing) throw new ApiError(409, 'parameter-set-exists', `Parameter set ${set.version} is already published; publish changes under a new version`);
+  // Read before the transaction: the engine's work over the open cases holds no lock.
+  const impact = await impactSummary(ctx, set);
   const publishedAt = ctx.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('parameter_sets').values({ version: set.version, document: JSON.stringify(document), issued: set.issued, published_at: publishedAt, published_by: publishedBy }).execute();
     await logChange(trx, ctx.kind, { kind: 'parameter-set', township_code: null, ref: set.version, at: publishedAt });
     // Every township of the server pulls it: an entry of no one area.
-    await appendAudit(trx, { ...by, action: 'parameter-set.publish', subject: set.version, area: null, detail: { issued: set.issued, documentSha256: sha256Hex(canonicalJson(document)) } }, ctx.now());
+    await appendAudit(trx, { ...by, action: 'parameter-set.publish', subject: set.version, area: null, detail: { issued: set.issued, documentSha256: sha256Hex(canonicalJson(document)), impact } }, ctx.now());
   });
   return { version: set.version, issued: set.issued, publishedAt };
 }

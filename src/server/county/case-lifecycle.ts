@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import {
   isCaseStep,
+  requiredVerificationChecks,
   VERIFICATION_CHECKS,
   type CaseStep,
   type CaseStepView,
@@ -22,6 +23,7 @@ import { authorize, type AccountPrincipal } from '../auth/policy';
 import { policyRow, STEP_ACTIONS } from '../auth/policy-table';
 import type { CaseStepsTable, Database } from '../db/schema';
 import { ApiError } from '../errors';
+import { confirmationInForce } from './agency-findings';
 import { logChange, type CountyContext } from './context';
 
 const TEXT_MAX = 500;
@@ -129,12 +131,17 @@ function parseChecks(v: unknown, today: string, problems: Problem[]): Verificati
   return out;
 }
 
-/** The sub-checks 核查通过 needs for a case of these facts: civil affairs only for 低保/特困. */
-export function requiredChecks(factsJson: string): VerificationCheck[] {
+/** The sub-checks 核查通过 needs for a case of these facts and unit payer (requiredVerificationChecks). */
+export function requiredChecks(factsJson: string, unitPayer: string | null = null): VerificationCheck[] {
   const facts = JSON.parse(factsJson) as { assistance?: { dibao?: unknown; tekun?: unknown } };
   const assisted = facts.assistance?.dibao === true || facts.assistance?.tekun === true;
-  return assisted ? ['service', 'discharge-mode', 'civil-affairs'] : ['service', 'discharge-mode'];
+  return requiredVerificationChecks({ assisted, unitPayer });
 }
+
+const MISSING_CHECK: Partial<Record<VerificationCheck, string>> = {
+  'civil-affairs': 'required: the case records 低保 or 特困, which civil affairs must confirm',
+  'government-confirmation': 'required: the unit’s share is not paid by the original unit, which the same-level government must confirm',
+};
 
 export function stepView(r: Selectable<CaseStepsTable>): CaseStepView {
   return {
@@ -193,13 +200,18 @@ export async function takeStep(ctx: CountyContext, caseId: string, input: StepIn
     if (input.step === 'verified' && row.conflict === 1) throw new ApiError(409, 'conflict-open', `Case ${row.case_number} has an open conflict: choose the version that stands before verifying it`);
     if (input.step === 'verified') {
       const given = new Set((input.checks ?? []).map((c) => c.check));
-      const missing = requiredChecks(row.facts).filter((c) => !given.has(c));
-      if (missing.length > 0) {
-        refuse(missing.map((c) => ({ path: `checks.${c}`, message: c === 'civil-affairs' ? 'required: the case records 低保 or 特困, which civil affairs must confirm' : 'required' })));
+      const missing = requiredChecks(row.facts, row.unit_payer).filter((c) => !given.has(c));
+      if (missing.length > 0) refuse(missing.map((c) => ({ path: `checks.${c}`, message: MISSING_CHECK[c] ?? 'required' })));
+      // The confirmation itself is on record (payer-confirmations), naming the payer the case has.
+      if (given.has('government-confirmation') && (row.unit_payer === 'superior' || row.unit_payer === 'fiscal')) {
+        const confirmed = await confirmationInForce(trx, caseId);
+        if (confirmed?.payer !== row.unit_payer) {
+          refuse([{ path: 'checks.government-confirmation', message: `required: record the government’s confirmation that the ${row.unit_payer} pays first (payer-confirmations)` }]);
+        }
       }
     }
 
-    const caseSet: Record<string, unknown> = { lifecycle_status: to, updated_at: at, updated_by: signer.by.actor };
+    const caseSet: Record<string, unknown> = { lifecycle_status: to, lifecycle_since: at, updated_at: at, updated_by: signer.by.actor };
     let versionId: string | null = null;
     let revision = row.revision;
     if (input.step === 'correction-requested') {
@@ -213,7 +225,8 @@ export async function takeStep(ctx: CountyContext, caseId: string, input: StepIn
       Object.assign(caseSet, { county_status: 'correction-requested', correction_request: input.comment, revision, current_version_id: versionId });
     }
     await trx.updateTable('cases').set(caseSet).where('id', '=', caseId).execute();
-    if (versionId !== null) await logChange(trx, ctx.kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
+    // Every step: the tablet shows where its case is, and knows from 核查通过 on that it may no longer change it.
+    await logChange(trx, ctx.kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
 
     const id = randomUUID();
     // Ids, statuses and the sub-checks' documents in the chain; the free texts may name the veteran: beside it, redactable.

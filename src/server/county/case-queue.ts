@@ -29,7 +29,7 @@ export const QUEUE_MAX_LIMIT = 500;
 const QUERY_MAX = 100;
 /** Fewer trailing digits than this match too many ID numbers to mean one veteran (as on the tablet). */
 const MIN_ID_SUFFIX = 4;
-const QUERY_PARAMETERS = ['township', 'status', 'payer', 'flag', 'q', 'limit', 'offset'] as const;
+const QUERY_PARAMETERS = ['township', 'status', 'payer', 'flag', 'q', 'overdue', 'limit', 'offset'] as const;
 
 export interface CaseQueueFilter {
   /** The caller's area: no case outside it is counted or shown. */
@@ -40,6 +40,11 @@ export interface CaseQueueFilter {
   /** Every one of these flags (AND). */
   flags?: CaseFlagFilter[];
   q?: string;
+  /**
+   * Only cases waiting in their status since before that status's instant (county/overdue.ts
+   * overdueCutoffs); a status it does not name (the final ones) is never overdue.
+   */
+  overdueBefore?: Partial<Record<LifecycleStatus, string>>;
   limit?: number;
   offset?: number;
 }
@@ -49,7 +54,7 @@ function refuse(parameter: string, message: string): never {
 }
 
 /** The queue's filter from a request's query string; a bad parameter is refused with 422 naming it. */
-export function parseQueueQuery(query: unknown, area: Area): CaseQueueFilter {
+export function parseQueueQuery(query: unknown, area: Area, overdueBefore?: Partial<Record<LifecycleStatus, string>>): CaseQueueFilter {
   const q = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>;
   for (const [name, value] of Object.entries(q)) {
     if (!(QUERY_PARAMETERS as readonly string[]).includes(name)) refuse(name, `unknown parameter; expected one of ${QUERY_PARAMETERS.join(', ')}`);
@@ -94,6 +99,8 @@ export function parseQueueQuery(query: unknown, area: Area): CaseQueueFilter {
     if (search.length > QUERY_MAX) refuse('q', `at most ${QUERY_MAX} characters`);
     filter.q = search;
   }
+  const overdue = oneOf('overdue', ['true', 'false'] as const);
+  if (overdue === 'true') filter.overdueBefore = overdueBefore ?? {};
   const limit = whole('limit', 1, QUEUE_MAX_LIMIT);
   if (limit !== undefined) filter.limit = limit;
   const offset = whole('offset', 0, 1e9);
@@ -116,7 +123,10 @@ type Where = (eb: ExpressionBuilder<Database, 'cases'>) => Expression<SqlBool>;
  * a part with its hyphen or device id), an ID number (whole, or its last digits, which may also end
  * a case number), pinyin (whole or initials, as a prefix of any reading) or a name (any part of it).
  */
-function searchCondition(raw: string): Where {
+function searchCondition(raw: string, kind: CountyContext['kind']): Where {
+  // On PostgreSQL a suffix is a prefix of the reversed text, which an index holds (migration 0015).
+  const endsWith = (column: 'id_number' | 'case_number', suffix: string): Where =>
+    kind === 'postgres' ? (eb) => eb(sql<string>`reverse(${sql.ref(column)})`, 'like', `${[...suffix].reverse().join('')}%`) : (eb) => eb(column, 'like', `%${suffix}`);
   const q = raw.normalize('NFKC').trim().replace(/\s+/g, '');
   if (UUID.test(q)) return (eb) => eb('id', '=', q.toLowerCase());
   if (CASE_NUMBER.test(q)) return (eb) => eb('case_number', '=', q.toUpperCase());
@@ -124,9 +134,9 @@ function searchCondition(raw: string): Where {
   if (/^\d+[Xx]?$/.test(q)) {
     const suffix = q.toUpperCase();
     // Only the last digits of an ID number end in X; a short run of digits is a case's serial number.
-    if (suffix.endsWith('X')) return (eb) => eb('id_number', 'like', `%${suffix}`);
-    if (suffix.length < MIN_ID_SUFFIX) return (eb) => eb('case_number', 'like', `%-${'0'.repeat(Math.max(0, 5 - suffix.length))}${suffix}`);
-    return (eb) => eb.or([eb('id_number', 'like', `%${suffix}`), eb('case_number', 'like', `%${suffix}`)]);
+    if (suffix.endsWith('X')) return endsWith('id_number', suffix);
+    if (suffix.length < MIN_ID_SUFFIX) return endsWith('case_number', `-${'0'.repeat(Math.max(0, 5 - suffix.length))}${suffix}`);
+    return (eb) => eb.or([endsWith('id_number', suffix)(eb), endsWith('case_number', suffix)(eb)]);
   }
   if (/^[0-9A-Za-z-]+$/.test(q) && (/\d/.test(q) || q.includes('-'))) return (eb) => eb('case_number', 'like', `%${likeSafe(q.toUpperCase())}%`);
   if (/^[A-Za-z]+$/.test(q)) {
@@ -156,7 +166,13 @@ function conditions(filter: CaseQueueFilter, kind: CountyContext['kind']): Where
   if (filter.lifecycleStatus !== undefined) out.push((eb) => eb('lifecycle_status', '=', filter.lifecycleStatus!));
   if (filter.payer !== undefined) out.push((eb) => eb('unit_payer', '=', filter.payer!));
   for (const f of filter.flags ?? []) out.push((eb) => eb(FLAG_COLUMN[f], '=', 1));
-  if (filter.q !== undefined) out.push(searchCondition(filter.q));
+  if (filter.q !== undefined) out.push(searchCondition(filter.q, kind));
+  if (filter.overdueBefore !== undefined) {
+    const cutoffs = Object.entries(filter.overdueBefore).filter(([status]) => filter.lifecycleStatus === undefined || status === filter.lifecycleStatus);
+    // Cases from before migration 0015 that no step has touched since wait from their receipt.
+    const since = sql<string>`coalesce(lifecycle_since, received_at)`;
+    out.push((eb) => (cutoffs.length === 0 ? eb.lit(false) : eb.or(cutoffs.map(([status, before]) => eb.and([eb('lifecycle_status', '=', status as LifecycleStatus), eb(since, '<', before!)])))));
+  }
   return out;
 }
 

@@ -16,6 +16,8 @@ import { areaContains, type Area, type Role } from '../../shared/roles';
 import type { CaseStep, CaseStepView } from '../../shared/case-lifecycle';
 import { allowedSteps } from '../auth/policy-table';
 import { caseSteps, takeStep, type Signer } from './case-lifecycle';
+import type { AgencyFindingView, PayerConfirmationView } from '../../shared/admin-api';
+import { agencyFindings, payerConfirmations } from './agency-findings';
 import type { AccountPrincipal } from '../auth/policy';
 
 /** The columns a case of the county's lists is shown with (not its facts: the queue never reads them). */
@@ -29,6 +31,7 @@ export const CASE_ITEM_COLUMNS = [
   'status',
   'county_status',
   'lifecycle_status',
+  'lifecycle_since',
   'unit_payer',
   'revision',
   'parameters_version',
@@ -55,6 +58,7 @@ export function caseItem(r: CaseItemRow): CaseListItem {
     status: r.status,
     countyStatus: r.county_status,
     lifecycleStatus: r.lifecycle_status,
+    lifecycleSince: r.lifecycle_since,
     unitPayer: r.unit_payer,
     revision: r.revision,
     parametersVersion: r.parameters_version,
@@ -105,6 +109,10 @@ export interface CaseDetail extends CaseListItem {
   steps: CaseStepView[];
   /** The steps the reader's role may take from the case's status (none when no role was given). */
   allowedSteps: CaseStep[];
+  /** The agencies' findings beside the engine's re-runs, superseded ones too, oldest first. */
+  agencyFindings: AgencyFindingView[];
+  /** Who confirmed that the unit or its superior is gone or unable to pay, superseded ones too. */
+  payerConfirmations: PayerConfirmationView[];
 }
 
 /** The area (township) of a case, or null when there is none of that id. */
@@ -157,6 +165,8 @@ export async function caseDetail(ctx: CountyContext, id: string, area?: Area, ro
     possibleDuplicates: others.map(item),
     steps: await caseSteps(ctx.db, id),
     allowedSteps: role === undefined ? [] : allowedSteps(role, row.lifecycle_status),
+    agencyFindings: await agencyFindings(ctx.db, id),
+    payerConfirmations: await payerConfirmations(ctx.db, id),
   };
 }
 

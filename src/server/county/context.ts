@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database';
 import type { ChangeLogTable, Database } from '../db/schema';
+import type { QueueSettings } from './overdue';
 
 /** What the county services need: the database, its kind (for the few dialect differences) and a clock. */
 export interface CountyContext {
@@ -8,6 +9,8 @@ export interface CountyContext {
   kind: DatabaseKind;
   /** The server's clock: authoritative for received-at times, code expiry and sessions. */
   now: () => Date;
+  /** The overdue queue's and the stale-tablet alert's days (county/overdue.ts); defaults when absent. */
+  queue?: QueueSettings;
 }
 
 /** Booleans as both databases store them. */

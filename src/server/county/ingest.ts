@@ -389,6 +389,7 @@ class BatchApplier {
         county_status: 'received',
         correction_request: null,
         received_at: receivedAt,
+        lifecycle_since: receivedAt,
         ...caseValues,
         registered_by_account: m.kind === 'case.create' ? clerk.clerk_account : null,
         clerk_unverified: flag(hard),
@@ -405,7 +406,7 @@ class BatchApplier {
       // The window's answer to 退回补正: the case is synced again, to be verified afresh (voidCorrected).
       const corrected = existing.lifecycle_status === 'correction-requested';
       if (corrected) this.corrected.push({ caseId: m.caseId, townshipCode: existing.township_code, versionId, revision: m.revision });
-      this.change(existing, { ...caseValues, figures_differ: flag(tabletDiffers || existing.figures_differ === 1), ...unverified, ...(corrected ? { lifecycle_status: 'synced' as const } : {}) });
+      this.change(existing, { ...caseValues, figures_differ: flag(tabletDiffers || existing.figures_differ === 1), ...unverified, ...(corrected ? { lifecycle_status: 'synced' as const, lifecycle_since: this.receivedAt, county_status: 'received' as const, correction_request: null } : {}) });
       serverRevision = m.revision;
     }
 
@@ -574,6 +575,10 @@ class BatchApplier {
       const row = this.cases.get(id)!;
       const known = this.reported.get(id) ?? row.possible_duplicate === 1;
       if (this.flagged(id) !== known) out.push({ kind: 'case', township_code: row.township_code, ref: id, at: this.receivedAt });
+    }
+    // A correction after 退回补正 returns the case to 已同步: the tablet learns it at its next pull.
+    for (const c of this.corrected) {
+      if (!out.some((o) => o.ref === c.caseId)) out.push({ kind: 'case', township_code: c.townshipCode, ref: c.caseId, at: this.receivedAt });
     }
     return out;
   }

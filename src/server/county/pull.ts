@@ -1,5 +1,5 @@
 // Pull: what changed at the county since the device's cursor — parameter sets, this township's
-// clerk accounts, and county-side changes to this tablet's own cases (no other tablet's facts: a case
+// clerk accounts, and county-side changes to this tablet's own cases, their signed steps included (no other tablet's facts: a case
 // belongs to the tablet that made it, and only that tablet can correct it) — read from the change log.
 // A first pull (no cursor) is not the log from its beginning but what the tablet needs now: every
 // parameter set, the township's clerks, and its own cases whose county side differs from what it sent.
@@ -87,10 +87,14 @@ export async function pullChanges(ctx: CountyContext, device: Principal & { kind
       correctionRequest: r.correction_request,
       conflict: r.conflict === 1,
       possibleDuplicate: r.possible_duplicate === 1,
+      lifecycleStatus: r.lifecycle_status,
       facts: JSON.parse(r.facts) as unknown,
       registration: JSON.parse(r.registration) as unknown,
       at: r.updated_at,
     }));
+
+  // A tablet with nothing to send still syncs: the devices list's last sync counts its pulls too.
+  await ctx.db.updateTable('devices').set({ last_seen_at: now.toISOString() }).where('device_id', '=', device.deviceId).execute();
 
   const skew = req.clientTime === undefined ? 0 : Date.parse(req.clientTime) - now.getTime();
   return {
@@ -116,14 +120,14 @@ async function snapshotRefs(ctx: CountyContext, townshipCode: string, tabletIds:
   const last = await ctx.db.selectFrom('change_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
   const sets = await ctx.db.selectFrom('parameter_sets').select('version').execute();
   const clerks = await ctx.db.selectFrom('accounts').select('username').where('township_code', '=', townshipCode).execute();
-  // Its own cases the county has changed, flagged or sent back: the others are as the tablet sent them.
+  // Its own cases the county has changed, flagged, sent back or moved on in their life: the others are as the tablet sent them.
   const cases = await ctx.db
     .selectFrom('cases')
     .innerJoin('case_versions', 'case_versions.id', 'cases.current_version_id')
     .select('cases.id')
     .where('cases.device_id', 'in', tabletIds)
     .where((eb) =>
-      eb.or([eb('cases.conflict', '=', 1), eb('cases.possible_duplicate', '=', 1), eb('cases.county_status', '<>', 'received'), eb('case_versions.source', '=', 'county')]),
+      eb.or([eb('cases.conflict', '=', 1), eb('cases.possible_duplicate', '=', 1), eb('cases.county_status', '<>', 'received'), eb('cases.lifecycle_status', '<>', 'synced'), eb('case_versions.source', '=', 'county')]),
     )
     .execute();
   return { through: Number(last?.id ?? 0), 'parameter-set': sets.map((r) => r.version), clerk: clerks.map((r) => r.username), case: cases.map((r) => r.id) };

@@ -138,6 +138,8 @@ export interface CasesTable {
   provisional_parameters: Generated<Flag | null>;
   /** The name's pinyin readings, each after a space (shared/pinyin.ts namePinyinSearchText). */
   name_pinyin: Generated<string>;
+  /** When the case entered its lifecycle status (migration 0015), what the overdue queue measures; null: not known. */
+  lifecycle_since: Generated<string | null>;
 }
 
 export type { UnitPayer };
@@ -233,6 +235,11 @@ export interface ServerDeterminationsTable {
   /** Of the determination (migration 0012; null before it, or when there was none). */
   application_late: Generated<Flag | null>;
   provisional: Generated<Flag | null>;
+  /** The figures' amounts in fen, computed by the database from `figures` (migration 0014): never written. */
+  engine_pension_unit_fen: Generated<number | null>;
+  engine_pension_individual_fen: Generated<number | null>;
+  engine_medical_unit_fen: Generated<number | null>;
+  engine_medical_individual_fen: Generated<number | null>;
 }
 
 export interface CaseLinksTable {
@@ -322,6 +329,119 @@ export interface TabletAuditReceivedTable {
   received_at: string;
 }
 
+/** Pension and medical are separate tracks (medical back-payment comes at retirement). */
+export type AgencyTrack = 'pension' | 'medical';
+
+/**
+ * An insurance agency's computed figures for one case and track (NM43-1.4.b), beside the engine's re-run
+ * with the agency's interruption months. Never changed, only superseded by a later finding (both kept).
+ */
+export interface AgencyFindingsTable {
+  id: string;
+  case_id: string;
+  track: AgencyTrack;
+  gap_months: number;
+  /** Yuan, decimal string to the fen. */
+  unit_amount: string;
+  individual_amount: string;
+  /** YYYY-MM-DD: the agency's computation date, the re-run's as-of date. */
+  computed_on: string;
+  agency_name: string;
+  document_number: string;
+  document_date: string;
+  recorded_by: string;
+  recorded_at: string;
+  engine_gap_months: number | null;
+  engine_unit_amount: string | null;
+  engine_individual_amount: string | null;
+  parameter_version: string;
+  differs: Flag;
+  /** Agency total − engine total, signed, to the fen. */
+  difference_amount: string;
+  /** Why the engine gave no figures (an error code), null when it did. */
+  engine_error: string | null;
+  audit_seq: number;
+  superseded_by: string | null;
+}
+
+/** Who confirmed that a unit or its superior is gone or unable to pay (NM43-1.2.b). Superseded, never changed. */
+export interface PayerConfirmationsTable {
+  id: string;
+  case_id: string;
+  payer: 'superior' | 'fiscal';
+  government: string;
+  confirmed_on: string;
+  document_number: string;
+  recorded_by: string;
+  recorded_at: string;
+  audit_seq: number;
+  superseded_by: string | null;
+}
+
+/** One 报送 of a report (migration 0014): the figures frozen as submitted; never updated, a later one is the next version. */
+export interface ReportSubmissionsTable {
+  id: string;
+  kind: 'weekly';
+  /** The reporting week's start (ISO). */
+  week_start: string;
+  area_level: AreaLevel;
+  area_code: string;
+  version: number;
+  /** The report's canonical JSON, exactly as submitted. */
+  report: string;
+  sha256: string;
+  submitted_by: string;
+  submitted_at: string;
+  comment: string;
+  audit_seq: number;
+  audit_hash: string;
+}
+
+/** This server's key pair for signing the weekly reports it exports (one row, made on first use). */
+export interface ReportSigningKeysTable {
+  id: string;
+  algorithm: string;
+  /** SPKI, PEM. */
+  public_key: string;
+  /** PKCS #8, PEM. */
+  private_key: string;
+  /** SHA-256 of the public key's SPKI DER, hex. */
+  fingerprint: string;
+  created_at: string;
+}
+
+/** A county server's public key, registered by a league's admin before its signed reports are imported. */
+export interface CountyReportKeysTable {
+  fingerprint: string;
+  county_code: string;
+  algorithm: string;
+  public_key: string;
+  registered_by: string;
+  registered_at: string;
+  audit_seq: number;
+}
+
+/** A county's signed weekly report as imported: never changed, only superseded by a later version (both kept). */
+export interface ImportedWeeklyReportsTable {
+  id: string;
+  county_code: string;
+  /** The reporting week's start (ISO instant). */
+  week_start: string;
+  /** When the county server made the file (ISO): the later of two versions of a week is shown. */
+  generated_at: string;
+  /** SHA-256 of the payload's canonical JSON: the same file is stored once. */
+  payload_sha256: string;
+  /** The signed payload, canonical JSON. */
+  payload: string;
+  /** Base64. */
+  signature: string;
+  key_fingerprint: string;
+  imported_by: string;
+  imported_at: string;
+  superseded_by: string | null;
+  audit_seq: number;
+}
+
 export interface Database {
   server_meta: ServerMetaTable;
   townships: TownshipsTable;
@@ -343,6 +463,12 @@ export interface Database {
   audit_chain: AuditChainTable;
   audit_head: AuditHeadTable;
   audit_values: AuditValuesTable;
+  agency_findings: AgencyFindingsTable;
+  payer_confirmations: PayerConfirmationsTable;
+  report_signing_keys: ReportSigningKeysTable;
+  county_report_keys: CountyReportKeysTable;
+  imported_weekly_reports: ImportedWeeklyReportsTable;
+  report_submissions: ReportSubmissionsTable;
 }
 
 /** Keys of server_meta that the server itself maintains. */

@@ -15,7 +15,19 @@ import { COUNTY_ACTIONS, grantOf, type CountyAction } from '../auth/policy-table
 import { checkPassword } from '../auth/sign-in';
 import { chinaDate, parseStepInput, takeStep } from '../county/case-lifecycle';
 import { caseArea, caseDetail, requestCorrection, resolveConflict } from '../county/case-review';
+import { parseAgencyFindingInput, parsePayerConfirmationInput, recordAgencyFinding, recordPayerConfirmation } from '../county/agency-findings';
+import { commitAgencyResults, parseAgencyResultsRequest, previewAgencyResults } from '../county/agency-results';
 import { caseQueue, parseQueueQuery } from '../county/case-queue';
+import { DEFAULT_QUEUE_SETTINGS, overdueCutoffs } from '../county/overdue';
+import { exportCaseList, parseExportQuery } from '../reports/case-export';
+import { attachment, augustStatisticsXlsx, completionSummaryXlsx, weeklyReportXlsx, XLSX_CONTENT_TYPE } from '../reports/xlsx';
+import { parseNoQuery, parseOptionalWeekQuery, parseWeekBody, parseWeekQuery, parseYearQuery } from '../reports/params';
+import { closeReportReader } from '../reports/reader';
+import { augustStatistics, completionSummary } from '../reports/statistics';
+import { listSubmissions, parseSubmitComment, readSubmission, submissionArea, submitWeeklyReport } from '../reports/submissions';
+import { weeklyReport } from '../reports/weekly';
+import { countyKeyArea, importSignedWeekly, parseSignedExportQuery, registerCountyKey, signedWeeklyFile, signingKeyInfo } from '../reports/exchange';
+import { countyParameterSet, listParameterSets, parameterSetDetail, parsePreviewPaging, previewParameterSet } from '../county/parameter-publishing';
 import {
   accountAreaOf,
   createAccount,
@@ -78,14 +90,37 @@ export const ADMIN_ROUTES = {
   'POST /api/admin/accounts/:username/unlock': 'sign-in-lock.clear',
   'POST /api/admin/addresses/:address/unlock': 'sign-in-lock.clear',
   'GET /api/admin/cases': 'case.list',
+  'GET /api/admin/cases/export.xlsx': 'case.export',
   'GET /api/admin/cases/:id': 'case.read',
   'POST /api/admin/cases/:id/resolve': 'case.resolve-conflict',
   'POST /api/admin/cases/:id/correction-request': 'case.request-correction',
   // The role may take some step; which one, from the case's status, is checked with the step asked for.
   'POST /api/admin/cases/:id/steps': 'case.step',
   'POST /api/admin/parameter-sets': 'parameter-set.publish',
+  'GET /api/admin/parameter-sets': 'parameter-set.list',
+  'GET /api/admin/parameter-sets/:version': 'parameter-set.read',
+  'POST /api/admin/parameter-sets/preview': 'parameter-set.preview',
   'GET /api/admin/audit/head': 'audit.read-head',
   'GET /api/admin/audit': 'audit.list',
+  // Signed weekly reports between a county's own server and its league's (reports/exchange.ts).
+  'GET /api/admin/report-exchange/signing-key': 'report-exchange.key.read',
+  'GET /api/admin/report-exchange/weekly': 'report-exchange.export',
+  'POST /api/admin/report-exchange/county-keys': 'report-exchange.register-key',
+  'POST /api/admin/report-exchange/imports': 'report-exchange.import',
+  'GET /api/admin/reports/weekly': 'report.read',
+  'GET /api/admin/reports/august-statistics': 'report.read',
+  'GET /api/admin/reports/completion': 'report.read',
+  // The same reports as .xlsx: the same action, the same function, the same figures.
+  'GET /api/admin/reports/weekly.xlsx': 'report.read',
+  'GET /api/admin/reports/august-statistics.xlsx': 'report.read',
+  'GET /api/admin/reports/completion.xlsx': 'report.read',
+  'POST /api/admin/reports/weekly/submit': 'report.submit',
+  'GET /api/admin/reports/submissions': 'report.read',
+  'GET /api/admin/reports/submissions/:id': 'report.read',
+  'POST /api/admin/cases/:id/agency-findings': 'case.record-agency-finding',
+  'POST /api/admin/cases/:id/payer-confirmations': 'case.record-payer-confirmation',
+  'POST /api/admin/agency-results/preview': 'agency-results.preview',
+  'POST /api/admin/agency-results/commit': 'agency-results.import',
 } as const satisfies Record<string, CountyAction>;
 export type AdminRoute = keyof typeof ADMIN_ROUTES;
 
@@ -190,7 +225,10 @@ export function registerAdmin(app: FastifyInstance): void {
     return createEnrolmentCode(ctx, { townshipCode: b.townshipCode, hours: b.hours }, who.username, auditBy(who));
   });
 
-  route('GET /api/admin/devices', async (_request, _reply, { who }) => ({ devices: await listDevices(ctx, who.area) }));
+  route('GET /api/admin/devices', async (_request, _reply, { who }) => ({
+    devices: await listDevices(ctx, who.area),
+    staleDeviceDays: (ctx.queue ?? DEFAULT_QUEUE_SETTINGS).staleDeviceDays,
+  }));
   route('POST /api/admin/devices/:deviceId/revoke', async (request, _reply, { who, target }) => {
     const deviceId = param(request, 'deviceId');
     target(await deviceArea(ctx, deviceId));
@@ -252,7 +290,15 @@ export function registerAdmin(app: FastifyInstance): void {
   });
 
   // The reviewer's queue: a page of the area's cases that match, with how many match in all.
-  route('GET /api/admin/cases', async (request, _reply, { who }) => caseQueue(ctx, parseQueueQuery(request.query, who.area)));
+  route('GET /api/admin/cases', async (request, _reply, { who }) =>
+    caseQueue(ctx, parseQueueQuery(request.query, who.area, overdueCutoffs(ctx.now(), (ctx.queue ?? DEFAULT_QUEUE_SETTINGS).overdueDays))),
+  );
+  // The same cases as the queue with the same filters, all of them, as .xlsx; one audit entry per export.
+  route('GET /api/admin/cases/export.xlsx', async (request, reply, { who }) => {
+    const { buffer } = await exportCaseList(ctx, parseExportQuery(request.query, who.area), auditBy(who));
+    reply.header('Content-Type', XLSX_CONTENT_TYPE).header('Content-Disposition', attachment('cases.xlsx', '案件清单.xlsx'));
+    return buffer;
+  });
   route('GET /api/admin/cases/:id', async (request, _reply, { who, target }) => {
     const area = await caseArea(ctx, param(request, 'id'));
     target(area);
@@ -275,12 +321,48 @@ export function registerAdmin(app: FastifyInstance): void {
     const input = parseStepInput(body(request), chinaDate(ctx.now()));
     return takeStep(ctx, param(request, 'id'), input, { principal: who, by: auditBy(who) });
   });
+  // What the agencies and the government found (county/agency-findings.ts): recorded, never overwritten.
+  route('POST /api/admin/cases/:id/agency-findings', async (request, reply, { who, target }) => {
+    target(await caseArea(ctx, param(request, 'id')));
+    const input = parseAgencyFindingInput(body(request), chinaDate(ctx.now()));
+    reply.code(201);
+    return recordAgencyFinding(ctx, param(request, 'id'), input, auditBy(who));
+  });
+  route('POST /api/admin/cases/:id/payer-confirmations', async (request, reply, { who, target }) => {
+    target(await caseArea(ctx, param(request, 'id')));
+    const input = parsePayerConfirmationInput(body(request), chinaDate(ctx.now()));
+    reply.code(201);
+    return recordPayerConfirmation(ctx, param(request, 'id'), input, auditBy(who));
+  });
+  // An agencies' results file: its rows match only cases of the caller's area, others answer as absent.
+  route('POST /api/admin/agency-results/preview', async (request, _reply, { who, target }) => {
+    target(who.area);
+    return previewAgencyResults(ctx, parseAgencyResultsRequest(body(request)), who.area, chinaDate(ctx.now()));
+  });
+  route('POST /api/admin/agency-results/commit', async (request, _reply, { who, target }) => {
+    target(who.area);
+    return commitAgencyResults(ctx, parseAgencyResultsRequest(body(request)), who.area, chinaDate(ctx.now()), auditBy(who));
+  });
 
   // A parameter set reaches every tablet of the server: its area is that of all the server's townships.
   route('POST /api/admin/parameter-sets', async (request, reply, { who, target }) => {
     target(await serverArea(ctx));
     reply.code(201);
     return publishParameterSet(ctx, body(request).document, who.username, auditBy(who));
+  });
+  route('GET /api/admin/parameter-sets', async () => ({ parameterSets: await listParameterSets(ctx) }));
+  // Every area has every set: one that exists is within the caller's own, one that does not answers as foreign.
+  route('GET /api/admin/parameter-sets/:version', async (request, _reply, { who, target }) => {
+    const detail = await parameterSetDetail(ctx, param(request, 'version'));
+    target(detail ? who.area : null);
+    return detail;
+  });
+  // Over the open cases of the caller's own area, like a list: an admin of one county sees what a set
+  // published for the whole server would change there. Nothing is written.
+  route('POST /api/admin/parameter-sets/preview', async (request, _reply, { who }) => {
+    const b = body(request);
+    const paging = parsePreviewPaging(b);
+    return previewParameterSet(ctx, countyParameterSet(b.document), who.area, paging);
   });
 
   // The audit chain (audit/chain.ts): its head for anyone to compare with a copy kept elsewhere, its
@@ -299,4 +381,68 @@ export function registerAdmin(app: FastifyInstance): void {
     const entries = await listAuditEntries(ctx.db, { area: who.area, serverArea: await serverArea(ctx), after, limit, withPersonal });
     return { head: await auditHead(ctx.db), entries };
   });
+
+  // Reports (reports/): counted from the cases of the caller's area; on SQLite in a worker thread, so
+  // that a report over every case does not hold up tablets' sync.
+  app.addHook('onClose', () => closeReportReader(ctx));
+  route('GET /api/admin/reports/weekly', async (request, _reply, { who }) => weeklyReport(ctx, who.area, parseWeekQuery(request.query, ctx.now())));
+  route('GET /api/admin/reports/august-statistics', async (request, _reply, { who }) => augustStatistics(ctx, who.area, parseYearQuery(request.query, ctx.now())));
+  route('GET /api/admin/reports/completion', async (request, _reply, { who }) => {
+    parseNoQuery(request.query);
+    return completionSummary(ctx, who.area);
+  });
+  const xlsx = (reply: FastifyReply, buffer: Buffer, asciiName: string, name: string): Buffer => {
+    reply.header('Content-Type', XLSX_CONTENT_TYPE).header('Content-Disposition', attachment(asciiName, name));
+    return buffer;
+  };
+  route('GET /api/admin/reports/weekly.xlsx', async (request, reply, { who }) => {
+    const report = await weeklyReport(ctx, who.area, parseWeekQuery(request.query, ctx.now()));
+    return xlsx(reply, await weeklyReportXlsx(report), `weekly-${report.week.dueDate}.xlsx`, `周报-${report.week.dueDate}.xlsx`);
+  });
+  route('GET /api/admin/reports/august-statistics.xlsx', async (request, reply, { who }) => {
+    const stats = await augustStatistics(ctx, who.area, parseYearQuery(request.query, ctx.now()));
+    return xlsx(reply, await augustStatisticsXlsx(stats), `august-statistics-${stats.campaignYear}.xlsx`, `8月底统计-${stats.campaignYear}.xlsx`);
+  });
+  route('GET /api/admin/reports/completion.xlsx', async (request, reply, { who }) => {
+    parseNoQuery(request.query);
+    return xlsx(reply, await completionSummaryXlsx(await completionSummary(ctx, who.area)), 'completion.xlsx', '完成情况汇总.xlsx');
+  });
+  // 报送: the caller's area's report of the week (the current one unless named), frozen and signed.
+  route('POST /api/admin/reports/weekly/submit', async (request, reply, { who, target }) => {
+    target(who.area);
+    const b = objectBody(request) ?? {};
+    const instant = parseWeekBody(b.week, ctx.now());
+    const comment = parseSubmitComment(b.comment);
+    reply.code(201);
+    return submitWeeklyReport(ctx, who.area, instant, comment, auditBy(who));
+  });
+  route('GET /api/admin/reports/submissions', async (request, _reply, { who }) => ({ submissions: await listSubmissions(ctx, who.area, parseOptionalWeekQuery(request.query)) }));
+  route('GET /api/admin/reports/submissions/:id', async (request, _reply, { target }) => {
+    target(await submissionArea(ctx, param(request, 'id')));
+    return readSubmission(ctx, param(request, 'id'));
+  });
+
+  // The server's public key is given to the league like the township list: its area is the server's.
+  route('GET /api/admin/report-exchange/signing-key', async (_request, _reply, { target }) => {
+    target(await serverArea(ctx));
+    return signingKeyInfo(ctx);
+  });
+  route('GET /api/admin/report-exchange/weekly', async (request, reply, { who, target }) => {
+    const { county, week } = parseSignedExportQuery(request.query, who.area);
+    target(county);
+    const file = await signedWeeklyFile(ctx, county, parseWeekQuery(week === undefined ? {} : { week }, ctx.now()), auditBy(who));
+    reply.header('Content-Disposition', attachment(`weekly-${county.code}-${file.payload.week.dueDate}.json`, `周报-${county.code}-${file.payload.week.dueDate}.json`));
+    return file;
+  });
+  route('POST /api/admin/report-exchange/county-keys', async (request, reply, { who, target }) => {
+    const b = body(request);
+    // A code that is no county has no area: registerCountyKey refuses it by name.
+    const area = countyKeyArea(b);
+    if (area) target(area);
+    const { key, created } = await registerCountyKey(ctx, b, auditBy(who));
+    reply.code(created ? 201 : 200);
+    return key;
+  });
+  // The county's area is read from the signed file: outside the caller's it is refused as not-in-area, naming it.
+  route('POST /api/admin/report-exchange/imports', async (request, _reply, { who }) => importSignedWeekly(ctx, body(request), { area: who.area, by: auditBy(who) }));
 }

@@ -24,3 +24,31 @@ export function numberedLists(root: Locator): Promise<NumberedList[]> {
     }),
   );
 }
+
+export interface SmallTarget {
+  /** The element's tag, its text or label, for the failure message. */
+  what: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Every visible control inside `root` that a finger cannot reliably hit: smaller than `min` px either
+ * way. A checkbox or radio counts by its label when the label holds it (the whole label takes the tap).
+ */
+export function smallTouchTargets(root: Locator, min = 44): Promise<SmallTarget[]> {
+  return root.evaluate((el, least) => {
+    const out: { what: string; width: number; height: number }[] = [];
+    for (const c of el.querySelectorAll<HTMLElement>('button, a[href], [role="tab"], input, select, textarea, summary')) {
+      const target = (c instanceof HTMLInputElement && (c.type === 'checkbox' || c.type === 'radio') && c.closest('label')) || c;
+      if (c instanceof HTMLInputElement && c.type === 'hidden') continue;
+      const r = target.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.width < least - 0.5 || r.height < least - 0.5) {
+        const label = (target.textContent ?? '').trim() || c.getAttribute('aria-label') || c.id || '';
+        out.push({ what: `${target.tagName.toLowerCase()} ${label.slice(0, 30)}`, width: Math.round(r.width), height: Math.round(r.height) });
+      }
+    }
+    return out;
+  }, min);
+}

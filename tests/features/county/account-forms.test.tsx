@@ -126,13 +126,13 @@ describe('the county page’s account forms', () => {
       fireEvent.click(screen.getByRole('button', { name: '修改密码' }));
     };
     fill('', 'a new long password', 'a new long password');
-    expect(screen.getByRole('alert').textContent).toBe('请填写当前密码（或一次性密码）。');
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('请填写当前密码（或一次性密码）。'));
     fill('old password 1', 'short', 'short');
-    expect(screen.getByRole('alert').textContent).toBe('新密码至少10个字符。');
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('新密码至少10个字符。'));
     fill('old password 1', 'old password 1', 'old password 1');
-    expect(screen.getByRole('alert').textContent).toBe('新密码不能与当前密码相同。');
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('新密码不能与当前密码相同。'));
     fill('old password 1', 'a new long password', 'a new long passwort');
-    expect(screen.getByRole('alert').textContent).toBe('再次输入的新密码与新密码不一致。');
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('再次输入的新密码与新密码不一致。'));
     expect(api.changePassword).not.toHaveBeenCalled();
 
     // The server's refusals too, its field paths put into the form's words.

@@ -19,6 +19,7 @@ function caseAt(i: number): CaseItem {
     status: 'registered',
     countyStatus: 'received',
     lifecycleStatus: 'synced',
+    lifecycleSince: '2024-05-01T08:00:00.000Z',
     unitPayer: i % 2 === 0 ? 'fiscal' : 'unit',
     revision: 1,
     parametersVersion: 'nm43-2019',

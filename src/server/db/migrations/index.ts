@@ -11,6 +11,10 @@ import { auditChain } from './0009_audit_chain';
 import { deviceKeysAndClerkTokens } from './0010_device_keys_and_clerk_tokens';
 import { caseLifecycle } from './0011_case_lifecycle';
 import { caseQueue } from './0012_case_queue';
+import { agencyFindingsAndPayers } from './0013_agency_findings_and_payers';
+import { reportSubmissions } from './0014_report_submissions';
+import { queueExtras } from './0015_queue_extras';
+import { reportExchange } from './0016_report_exchange';
 
 /**
  * Every migration this program knows, oldest first, written with Kysely's schema builder so that the
@@ -29,6 +33,10 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010_device_keys_and_clerk_tokens': deviceKeysAndClerkTokens,
   '0011_case_lifecycle': caseLifecycle,
   '0012_case_queue': caseQueue,
+  '0013_agency_findings_and_payers': agencyFindingsAndPayers,
+  '0014_report_submissions': reportSubmissions,
+  '0015_queue_extras': queueExtras,
+  '0016_report_exchange': reportExchange,
 };
 
 export const latestMigrationName: string = Object.keys(migrations).sort().at(-1) ?? '';

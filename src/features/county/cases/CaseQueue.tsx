@@ -2,8 +2,8 @@
 // filtered by township, status, payer and flag, and a search box that also takes a printed
 // application form's QR code (a USB scanner types its text and presses Enter): that opens the case.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { adminErrorZh, AdminApiError, type AdminApi, type CaseFlag, type CaseItem, type CaseQueuePage, type CaseQueueQuery, type Township, type UnitPayer } from './api';
-import { LIFECYCLE_STATUSES, LIFECYCLE_STATUS_ZH, type LifecycleStatus } from '../../shared/case-lifecycle';
+import { adminErrorZh, AdminApiError, type AdminApi, type CaseFlag, type CaseItem, type CaseQueuePage, type CaseQueueQuery, type Township, type UnitPayer } from '../api';
+import { LIFECYCLE_STATUSES, LIFECYCLE_STATUS_ZH, type LifecycleStatus } from '../../../shared/case-lifecycle';
 
 export const FLAG_LABELS: Record<CaseFlag, string> = {
   conflict: '冲突',
@@ -17,6 +17,11 @@ export const FLAG_LABELS: Record<CaseFlag, string> = {
 export const PAYER_LABELS: Record<UnitPayer, string> = { unit: '原安置单位', superior: '上级主管部门', fiscal: '财政资金' };
 
 export const PAGE_SIZES = [20, 50, 100, 200] as const;
+
+/** Whole days the case has waited in its status, by this computer's clock (the server decides what is overdue). */
+export function waitingDays(since: string, now: Date = new Date()): number {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 86_400_000));
+}
 
 /** The flags a case carries, in FLAG_LABELS' order. */
 export function caseFlags(c: CaseItem): CaseFlag[] {
@@ -189,6 +194,9 @@ export function CaseQueue({ api, onSignedOut, onOpen, reloadKey }: { api: AdminA
             ))}
           </select>
         </label>
+        <label className="county-check">
+          <input type="checkbox" checked={query.overdue === true} onChange={(e) => change({ overdue: e.target.checked || undefined })} /> 只看超期案件
+        </label>
         <button type="button" className="button" onClick={() => setQuery((q) => ({ ...q }))}>
           刷新
         </button>
@@ -238,6 +246,7 @@ export function CaseQueue({ api, onSignedOut, onOpen, reloadKey }: { api: AdminA
                 <td>
                   {LIFECYCLE_STATUS_ZH[c.lifecycleStatus] ?? c.lifecycleStatus}
                   {c.status === 'withdrawn' ? '（已撤回）' : ''}
+                  {c.lifecycleSince !== null && <span className="county-waiting" data-testid="county-case-waiting">（{waitingDays(c.lifecycleSince)}天）</span>}
                 </td>
                 <td>{c.unitPayer ? PAYER_LABELS[c.unitPayer] : '—'}</td>
                 <td>

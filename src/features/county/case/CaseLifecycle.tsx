@@ -6,24 +6,21 @@ import { useState } from 'react';
 import {
   CASE_STEP_ZH,
   LIFECYCLE_STATUS_ZH,
+  requiredVerificationChecks,
   VERIFICATION_CHECK_ZH,
   type CaseStep,
   type CaseStepView,
   type VerificationCheck,
   type VerificationCheckRecord,
-} from '../../shared/case-lifecycle';
-import { ROLE_ZH, type CaseDetail, type StepRequest } from './api';
-import type { Role } from '../../shared/roles';
-
-function when(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('zh-CN', { hour12: false });
-}
+} from '../../../shared/case-lifecycle';
+import { ROLE_ZH, type CaseDetail, type StepRequest } from '../api';
+import type { Role } from '../../../shared/roles';
+import { when } from '../common/when';
 
 /** The sub-checks 核查通过 needs for this case (the server asks for the same). */
 function checksFor(detail: CaseDetail): VerificationCheck[] {
   const a = detail.facts?.assistance;
-  return a?.dibao === true || a?.tekun === true ? ['service', 'discharge-mode', 'civil-affairs'] : ['service', 'discharge-mode'];
+  return requiredVerificationChecks({ assisted: a?.dibao === true || a?.tekun === true, unitPayer: detail.unitPayer });
 }
 
 type CheckDraft = Omit<VerificationCheckRecord, 'check'>;
