@@ -89,6 +89,8 @@ describe('search', () => {
       updatedAt: record.updatedAt,
       inScope: record.determination.inScope,
       backPayMonths: record.determination.pension?.backPayMonths ?? null,
+      // Not yet synced: the county has no status for it.
+      lifecycleStatus: null,
     });
   });
 
