@@ -89,6 +89,8 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
   /** The area of each account the fixtures made, by user name: what a lock of that name belongs to. */
   const accountAreas = new Map<string, Area>();
   let counter = 0;
+  /** Where each place's mover is now: every allowed move takes him to the other township of his county. */
+  const moverAt = new Map<Place, string>(PLACES.map((place) => [place, place]));
 
   /** One wrong password for each place's clerk and for a name of no account: counted, listed, audited. */
   async function wrongPasswords(): Promise<void> {
@@ -104,6 +106,9 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
     const ctx = app.county;
     await createTownship(ctx, { code: '150103001', name: '矩阵测试乡' });
     await createTownship(ctx, { code: '150202001', name: '矩阵外盟乡' });
+    // A second township in each place's county, so that a clerk moved within his county stays in every area that held him.
+    await createTownship(ctx, { code: '150103002', name: '矩阵测试二乡' });
+    await createTownship(ctx, { code: '150202002', name: '矩阵外盟二乡' });
     const now = ctx.now().toISOString();
     for (const [i, place] of PLACES.entries()) {
       const deviceId = `MTRX000${i}`;
@@ -150,6 +155,8 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
       await createAccount(ctx, { username: clerk, displayName: `经办人${i}`, password: PASSWORD, role: 'window-clerk', townshipCode: place });
       fixtures.set(place, { deviceId, caseId, versionId, clerk, secrets: [name, idNumber, clerk, `经办人${i}`, deviceId, `MTRX-${i}`] });
       accountAreas.set(clerk, township(place));
+      // Moved by POST …/move, apart from the clerk the other routes find in his place.
+      await createAccount(ctx, { username: `mover-${place}`, password: PASSWORD, role: 'window-clerk', townshipCode: place });
       // A submitted weekly report of the place's county under the case's id, so that GET …/reports/submissions/:id finds one.
       await ctx.db
         .insertInto('report_submissions')
@@ -239,6 +246,14 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
       case 'GET /api/admin/audit':
         return { url: `${path}?limit=500`, area };
       // A user name of no account is locked like any other: its lock belongs to the whole server.
+      // The mover goes to the other township of his county; the table judges by where he is now.
+      case 'POST /api/admin/accounts/:username/move': {
+        if (target.kind !== 'place') return { url: path.replace(':username', 'no-such-clerk'), body: { townshipCode: TOWNSHIP.code }, area };
+        const at = moverAt.get(target.place)!;
+        const to = `${at.slice(0, 6)}${at.endsWith('001') ? '002' : '001'}`;
+        if (allowed(caller.role, caller.area, route, township(at))) moverAt.set(target.place, to);
+        return { url: path.replace(':username', `mover-${target.place}`), body: { townshipCode: to }, area: township(at) };
+      }
       case 'POST /api/admin/accounts/:username/unlock':
         return { url: path.replace(':username', f?.clerk ?? 'no-such-clerk'), area: area ?? REGION };
       default:

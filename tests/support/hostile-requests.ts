@@ -31,6 +31,7 @@ export const ROUTES: readonly (readonly [string, string])[] = [
   ['POST', '/api/admin/accounts/:param/enable'],
   ['POST', '/api/admin/accounts/:param/reset-password'],
   ['POST', '/api/admin/accounts/:param/revoke-sessions'],
+  ['POST', '/api/admin/accounts/:param/move'],
   ['POST', '/api/admin/addresses/:param/unlock'],
   ['GET', '/api/admin/cases'],
   ['GET', '/api/admin/cases/:param'],

@@ -1,7 +1,7 @@
 // 县局管理 (online, served by the county server at #/county): this shell signs in with a county account,
 // shows the tabs the account's role may use (by the policy table's actions) and the audit chain's head.
 // Each screen lives in its own folder: cases/ (the reviewer's queue), case/ (one case, its signed
-// lifecycle, conflict resolution), devices/, accounts/, townships/, parameters/, reports/, password/; shared bits in common/.
+// lifecycle, conflict resolution), devices/, accounts/, townships/, parameters/, reports/, agency-results/, password/; shared bits in common/.
 // Everything goes through /api/admin/*, which asks the policy first.
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import { TownshipsPanel } from './townships/TownshipsPanel';
 import { ParametersPanel } from './parameters/ParametersPanel';
 import { ReportsScreen } from './reports/ReportsScreen';
 import { PasswordPanel } from './password/PasswordPanel';
+import { AgencyResultsPanel } from './agency-results/AgencyResultsPanel';
 import { ErrorLine } from './common/ui';
 import { FormField, useCountyForm } from './common/form';
 import { formProblemZh } from './common/problems';
@@ -20,7 +21,7 @@ import { useAction } from './common/useAction';
 import { when } from './common/when';
 import './county.css';
 
-type Tab = 'cases' | 'devices' | 'accounts' | 'townships' | 'parameters' | 'reports' | 'password';
+type Tab = 'cases' | 'devices' | 'accounts' | 'townships' | 'parameters' | 'reports' | 'agency-results' | 'password';
 /** Each tab with the action of the policy table it lists: shown to the roles that may take it. */
 const TABS: { id: Tab; label: string; action: string }[] = [
   { id: 'cases', label: '已同步案件', action: 'case.list' },
@@ -29,6 +30,7 @@ const TABS: { id: Tab; label: string; action: string }[] = [
   { id: 'townships', label: '乡镇（街道）', action: 'township.list' },
   { id: 'parameters', label: '参数', action: 'parameter-set.list' },
   { id: 'reports', label: '报表', action: 'report.read' },
+  { id: 'agency-results', label: '经办结果导入', action: 'agency-results.preview' },
   { id: 'password', label: '修改密码', action: 'password.change' },
 ];
 
@@ -56,8 +58,8 @@ export function CountyPage({ api: given }: { api?: AdminApi }) {
     );
   }
   if (session === false) return <Login api={api} onSignedIn={setSession} />;
-  // A page given no parameters or reports API (some tests) shows no 参数 or 报表 tab.
-  const tabs = TABS.filter((t) => session.actions.includes(t.action) && (t.id !== 'parameters' || api.parameters) && (t.id !== 'reports' || api.reports));
+  // A page given no parameters, reports or agency results API (some tests) shows no 参数, 报表 or 经办结果导入 tab.
+  const tabs = TABS.filter((t) => session.actions.includes(t.action) && (t.id !== 'parameters' || api.parameters) && (t.id !== 'reports' || api.reports) && (t.id !== 'agency-results' || api.agencyResults));
   // A one-time password opens nothing but its change; a tablet role has nothing else here.
   const passwordOnly = session.mustChangePassword || tabs.every((t) => t.id === 'password');
   const shown = passwordOnly ? 'password' : (tab ?? tabs[0]?.id ?? 'password');
@@ -100,6 +102,9 @@ export function CountyPage({ api: given }: { api?: AdminApi }) {
           <ParametersPanel api={api} parameters={api.parameters} canPublish={session.actions.includes('parameter-set.preview') && session.actions.includes('parameter-set.publish')} onSignedOut={signOut} />
         )}
         {shown === 'reports' && api.reports && <ReportsScreen reports={api.reports} actions={session.actions} onSignedOut={signOut} />}
+        {shown === 'agency-results' && api.agencyResults && (
+          <AgencyResultsPanel agencyResults={api.agencyResults} canImport={session.actions.includes('agency-results.import')} onSignedOut={signOut} />
+        )}
         {shown === 'password' && (
           <PasswordPanel
             api={api}

@@ -134,6 +134,8 @@ export interface AdminApi {
   unlockAccount(username: string): Promise<{ username: string; wasLocked: boolean }>;
   /** Disables (false) or enables (true) an account: a disabled one signs in nowhere. */
   setAccountActive(username: string, active: boolean): Promise<Account>;
+  /** Moves a tablet clerk to another township of the caller's area; his cases stay where they were made. */
+  moveClerk?(username: string, townshipCode: string): Promise<Account>;
   /** A page of the reviewer's queue with the true total. */
   cases(query?: CaseQueueQuery): Promise<CaseQueuePage>;
   caseDetail(id: string): Promise<CaseDetail>;
@@ -223,6 +225,7 @@ export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) =>
     revokeSessions: (username) => call('POST', `/accounts/${enc(username)}/revoke-sessions`, {}),
     unlockAccount: (username) => call('POST', `/accounts/${enc(username)}/unlock`, {}),
     setAccountActive: (username, active) => call('POST', `/accounts/${enc(username)}/${active ? 'enable' : 'disable'}`, {}),
+    moveClerk: (username, townshipCode) => call('POST', `/accounts/${enc(username)}/move`, { townshipCode }),
     cases: (query = {}) => {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
@@ -380,6 +383,8 @@ export function adminErrorZh(err: unknown): string {
       return '找不到该设备。';
     case 'account-not-found':
       return '找不到该账号，请刷新。';
+    case 'township-not-found':
+      return '找不到该乡镇（街道），请刷新。';
     case 'cannot-disable-self':
       return '不能停用自己正在使用的账号。';
     case 'export-too-large':

@@ -333,6 +333,34 @@ export async function setAccountActive(ctx: CountyContext, username: unknown, ac
   });
 }
 
+/**
+ * Moves a tablet clerk to another township of the county's townships. His county sessions end; the
+ * old township's tablets learn at their next pull that he no longer signs in there and forget his
+ * PIN, and changes sent later under his old clerk token are flagged, since his account's township no
+ * longer matches theirs. The new township's tablets get him at their next pull; he signs in online
+ * once there. His cases stay with the township and the tablets that made them.
+ */
+export async function moveClerk(ctx: CountyContext, username: unknown, townshipCode: unknown, by: AuditBy = COMMAND_LINE): Promise<AccountPublic> {
+  const name = usernameOf(username);
+  const to = text(townshipCode);
+  const now = ctx.now().toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('accounts').selectAll().where('username', '=', name).executeTakeFirst();
+    if (!row) throw new ApiError(404, 'account-not-found', `No account named ${name}`);
+    if (!isTabletRole(row.role) || row.township_code === null) throw invalid([{ path: 'username', message: `${row.role} is not a tablet role: only a township's clerks move between townships` }]);
+    const township = await trx.selectFrom('townships').select('code').where('code', '=', to).executeTakeFirst();
+    if (!township) throw new ApiError(404, 'township-not-found', `townshipCode: no township ${to.slice(0, 12)}`);
+    const from = row.township_code;
+    if (from === to) throw invalid([{ path: 'townshipCode', message: `the account is already in township ${to}` }]);
+    await trx.updateTable('accounts').set({ township_code: to, area_code: to, updated_at: now }).where('id', '=', row.id).execute();
+    await trx.deleteFrom('admin_sessions').where('account_id', '=', row.id).execute();
+    await logChange(trx, ctx.kind, { kind: 'clerk', township_code: from, ref: name, at: now });
+    await logChange(trx, ctx.kind, { kind: 'clerk', township_code: to, ref: name, at: now });
+    await appendAudit(trx, { ...by, action: 'account.move', subject: name, area: { level: 'township', code: to }, detail: { fromTownship: from, toTownship: to } }, ctx.now());
+    return publicAccount({ ...row, township_code: to, area_code: to });
+  });
+}
+
 /** The accounts whose area lies within `area` (all of them without one: the command line). */
 export async function listAccounts(ctx: CountyContext, area?: Area): Promise<AccountListItem[]> {
   const rows = (

@@ -70,9 +70,12 @@ export async function pullChanges(ctx: CountyContext, device: Principal & { kind
             .where('role', 'in', TABLET_ROLES)
             .execute()
         )
-          .filter((r) => r.township_code === townshipCode)
-          // A reset password or revoked sessions end his PIN on the tablets, as a disabled account's does.
-          .map((r) => ({ username: r.username, displayName: r.display_name, townshipCode: r.township_code, active: r.active === 1 && r.must_change_password === 0 && r.pin_revoked === 0 }));
+          // A reset password or revoked sessions end his PIN on the tablets, as a disabled account's does;
+          // so does a move: the log names him to his old township's tablets, which see him as inactive.
+          .map((r) => {
+            const here = r.township_code === townshipCode;
+            return { username: r.username, displayName: r.display_name, townshipCode, active: here && r.active === 1 && r.must_change_password === 0 && r.pin_revoked === 0 };
+          });
 
   const caseIds = refs('case');
   const rows = caseIds.length === 0 ? [] : await ctx.db.selectFrom('cases').selectAll().where('id', 'in', caseIds).execute();

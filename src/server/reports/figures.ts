@@ -73,9 +73,12 @@ export async function progressRows(ctx: CountyContext, reader: ReportReader, are
     from cases c
     where ${inArea(ctx, c, area)} and c.status = 'registered' and c.received_at < ${end}
     group by 1, 2`.compile(ctx.db);
+  // SQLite: the cases in id order, each one's steps next in case_steps' index (migration 0017).
+  const stepsJoin =
+    ctx.kind === 'postgres' ? sql`case_steps s join cases c on c.id = s.case_id` : sql`cases c indexed by cases_report_by_id cross join case_steps s on s.case_id = c.id`;
   const steps = sql<{ township: string; column: string; period: RawPeriod; n: unknown }>`
     select c.township_code as township, s.to_status as ${sql.ref('column')}, ${periodOf(sql.ref('s.at'), bounds)} as period, count(*) as n
-    from case_steps s join cases c on c.id = s.case_id
+    from ${stepsJoin}
     where ${inArea(ctx, c, area)} and c.status = 'registered' and s.void = 0 and s.at < ${end}
     group by 1, 2, 3`.compile(ctx.db);
   const [a, b] = await Promise.all([reader.rows(registered), reader.rows(steps)]);

@@ -40,6 +40,7 @@ import {
   listSignInLocks,
   listTownships,
   lockArea,
+  moveClerk,
   publishParameterSet,
   resetPassword,
   revokeDevice,
@@ -86,6 +87,7 @@ export const ADMIN_ROUTES = {
   'POST /api/admin/accounts/:username/enable': 'account.set-active',
   'POST /api/admin/accounts/:username/reset-password': 'account.reset-password',
   'POST /api/admin/accounts/:username/revoke-sessions': 'account.revoke-sessions',
+  'POST /api/admin/accounts/:username/move': 'account.move',
   'GET /api/admin/sign-in-locks': 'sign-in-lock.list',
   'POST /api/admin/accounts/:username/unlock': 'sign-in-lock.clear',
   'POST /api/admin/addresses/:address/unlock': 'sign-in-lock.clear',
@@ -276,6 +278,14 @@ export function registerAdmin(app: FastifyInstance): void {
   route('POST /api/admin/accounts/:username/revoke-sessions', async (request, _reply, { who, target }) => {
     await managedAccount(who, target, param(request, 'username'));
     return revokeSessions(ctx, param(request, 'username'), auditBy(who));
+  });
+  // Both townships lie in the caller's area: a destination outside it answers like a missing one.
+  route('POST /api/admin/accounts/:username/move', async (request, _reply, { who, target }) => {
+    await managedAccount(who, target, param(request, 'username'));
+    const townshipCode = body(request).townshipCode;
+    const to = typeof townshipCode === 'string' ? await ctx.db.selectFrom('townships').select('code').where('code', '=', townshipCode.trim()).executeTakeFirst() : undefined;
+    target(to ? { level: 'township', code: to.code } : null);
+    return moveClerk(ctx, param(request, 'username'), townshipCode, auditBy(who));
   });
 
   // Locks after repeated wrong passwords (auth/throttle.ts): the admin may lift one sooner.

@@ -1,4 +1,4 @@
-// 账号: the accounts within one's area — create, disable, reset a password, end sessions, clear a sign-in lock;
+// 账号: the accounts within one's area — create, disable, reset a password, end sessions, move a clerk, clear a sign-in lock;
 // each button by its own action of the policy table.
 import { useCallback, useEffect, useState } from 'react';
 import { areaZh, ROLE_ZH, type Account, type SessionInfo } from '../api';
@@ -9,6 +9,7 @@ import { ErrorLine } from '../common/ui';
 import { useAction } from '../common/useAction';
 import { when } from '../common/when';
 import { CreateAccountForm } from './CreateAccountForm';
+import { MoveClerkForm } from './MoveClerkForm';
 
 export function AccountsPanel({ api, session, onSignedOut }: PanelProps & { session: SessionInfo }) {
   const { error, busy, run } = useAction(onSignedOut);
@@ -17,13 +18,14 @@ export function AccountsPanel({ api, session, onSignedOut }: PanelProps & { sess
   // A one-time password is shown once, beside the account it was issued for.
   const [issued, setIssued] = useState<{ username: string; oneTimePassword: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [moving, setMoving] = useState<string | null>(null);
   const reload = useCallback(() => {
     void run(() => api.accounts()).then((a) => a && setAccounts(a));
   }, [api, run]);
   useEffect(reload, [reload]);
   // Each button by its own action of the policy table, so that the table alone decides who sees it.
   const may = (action: string) => session.actions.includes(action);
-  const mayChange = may('account.set-active') || may('account.reset-password') || may('account.revoke-sessions');
+  const mayChange = may('account.set-active') || may('account.reset-password') || may('account.revoke-sessions') || may('account.move');
 
   return (
     <div className="county-panel">
@@ -124,6 +126,30 @@ export function AccountsPanel({ api, session, onSignedOut }: PanelProps & { sess
                     >
                       注销会话
                     </button>
+                  )}
+                  {may('account.move') && isTabletRole(a.role) && a.active && (
+                    <>
+                      {' '}
+                      {moving === a.username ? (
+                        <MoveClerkForm
+                          api={api}
+                          account={a}
+                          townships={townships}
+                          run={run}
+                          busy={busy}
+                          onCancel={() => setMoving(null)}
+                          onMoved={(moved) => {
+                            setMoving(null);
+                            setNotice(`已将 ${moved.displayName}（${moved.username}）调整到${areaZh(moved.area)}；原乡镇的平板将在下次同步时删除其 PIN，已登记的案件仍归原乡镇。`);
+                            reload();
+                          }}
+                        />
+                      ) : (
+                        <button type="button" className="button" disabled={busy} onClick={() => setMoving(a.username)}>
+                          调整乡镇
+                        </button>
+                      )}
+                    </>
                   )}
                 </td>
               )}

@@ -15,6 +15,7 @@ import { agencyFindingsAndPayers } from './0013_agency_findings_and_payers';
 import { reportSubmissions } from './0014_report_submissions';
 import { queueExtras } from './0015_queue_extras';
 import { reportExchange } from './0016_report_exchange';
+import { reportSpeed } from './0017_report_speed';
 
 /**
  * Every migration this program knows, oldest first, written with Kysely's schema builder so that the
@@ -37,6 +38,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0014_report_submissions': reportSubmissions,
   '0015_queue_extras': queueExtras,
   '0016_report_exchange': reportExchange,
+  '0017_report_speed': reportSpeed,
 };
 
 export const latestMigrationName: string = Object.keys(migrations).sort().at(-1) ?? '';
