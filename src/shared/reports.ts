@@ -6,6 +6,7 @@
 
 import type { Area, AreaLevel } from './roles';
 import { UNIT_PAYERS, type UnitPayer } from './admin-api';
+import { CASE_STEP_ZH, CASE_STEPS } from './case-lifecycle';
 
 export { UNIT_PAYERS, type UnitPayer };
 
@@ -16,30 +17,10 @@ export type Yuan = string;
  * The progress columns of the weekly report. 'registered' counts cases by the server's receipt time;
  * every other column counts the signed (not void) steps into that status.
  */
-export const REPORT_COLUMNS = [
-  'registered',
-  'verified',
-  'sent-to-agency',
-  'agency-reported',
-  'paying',
-  'completed',
-  'transferred',
-  'not-eligible',
-  'correction-requested',
-] as const;
+export const REPORT_COLUMNS = ['registered', ...CASE_STEPS] as const;
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
 
-export const REPORT_COLUMN_ZH: Readonly<Record<ReportColumn, string>> = {
-  registered: '登记',
-  verified: '核查通过',
-  'sent-to-agency': '送经办机构',
-  'agency-reported': '经办测算已反馈',
-  paying: '补缴办理中',
-  completed: '完成',
-  transferred: '转出',
-  'not-eligible': '不符合',
-  'correction-requested': '退回补正',
-};
+export const REPORT_COLUMN_ZH: Readonly<Record<ReportColumn, string>> = { registered: '登记', ...CASE_STEP_ZH };
 
 /** This week, the week before it, and everything up to the end of this week. */
 export const REPORT_PERIODS = ['thisWeek', 'previousWeek', 'toDate'] as const;

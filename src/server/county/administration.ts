@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { countyRepublishProblems, fiscalSplitChanges, parseParameterSet, isJiexuError, type ParameterSet } from '../../domain';
+import { fiscalSplitChanges } from '../../domain';
 import { knownParameterSets } from './parameter-sets';
 import { findCounty } from '../../domain/regions';
 import type { Role } from '../db/schema';
@@ -14,7 +14,7 @@ import { canonicalJson } from '../../shared/canonical-json';
 import { logChange, type CountyContext } from './context';
 import { appendAudit, type AuditBy } from '../audit/chain';
 import { COMMAND_LINE } from '../audit/events';
-import { impactSummary } from './parameter-publishing';
+import { countyParameterSet, impactSummary } from './parameter-publishing';
 import type { AccountListItem, DeviceItem, SignInLockItem } from '../../shared/admin-api';
 import { clearCount, listCounts } from '../auth/attempts';
 import { DEFAULT_QUEUE_SETTINGS } from './overdue';
@@ -528,16 +528,8 @@ function fiscalSplitProblem(area: AuditBy['area'], changes: { region: boolean; l
 }
 
 export async function publishParameterSet(ctx: CountyContext, document: unknown, publishedBy: string, by: AuditBy = COMMAND_LINE): Promise<{ version: string; issued: string; publishedAt: string }> {
-  let set: ParameterSet;
-  try {
-    set = parseParameterSet(document);
-  } catch (err) {
-    if (isJiexuError(err)) throw invalid((err.details.problems ?? []).map((p) => ({ path: `document.${p.path}`, message: p.message })));
-    throw err;
-  }
   // Well-formed is not enough: what the law or the notice itself fixes is not the county's to change.
-  const fixed = countyRepublishProblems(set);
-  if (fixed.length > 0) throw invalid(fixed.map((p) => ({ path: `document.${p.path}`, message: p.message })));
+  const set = countyParameterSet(document);
   const split = fiscalSplitProblem(by.area, fiscalSplitChanges((await knownParameterSets(ctx.db)).newest, set));
   if (split) throw invalid([split]);
   const existing = await ctx.db.selectFrom('parameter_sets').select('version').where('version', '=', set.version).executeTakeFirst();
