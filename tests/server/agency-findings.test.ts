@@ -217,6 +217,10 @@ describeOnEachDatabase('agency findings, payer confirmations and the agencies’
     const county = await s.admin('POST', '/api/admin/parameter-sets', { document: byRegion });
     expect(county.statusCode).toBe(422);
     expect(bodyOf<ErrorBody>(county).error.problems!.map((p) => p.path)).toEqual(['document.fiscalSplit']);
+    // Its preview is refused alike: an admin never previews what he may not publish.
+    const preview = await s.admin('POST', '/api/admin/parameter-sets/preview', { document: byRegion });
+    expect(preview.statusCode).toBe(422);
+    expect(bodyOf<ErrorBody>(preview).error.problems!.map((p) => p.path)).toEqual(['document.fiscalSplit']);
 
     const league = await signIn('af-league', 'admin', { level: 'league', code: '150100' });
     const leagueTriesRegion = await s.app.inject({ method: 'POST', url: '/api/admin/parameter-sets', headers: { cookie: league }, payload: { document: byRegion } });

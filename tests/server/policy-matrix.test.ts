@@ -256,6 +256,9 @@ describeOnEachDatabase('the policy matrix: every county route as every role', (k
       }
       case 'POST /api/admin/accounts/:username/unlock':
         return { url: path.replace(':username', f?.clerk ?? 'no-such-clerk'), area: area ?? REGION };
+      // Every place's case and a missing one: each is judged by area and status inside, a refusal reported by id.
+      case 'POST /api/admin/cases/batch-steps':
+        return { url: path, body: { step: 'sent-to-agency', caseIds: [...[...fixtures.values()].map((x) => x.caseId), randomUUID()], comment: '移交', agencyName: '社保局' }, area };
       default:
         break;
     }

@@ -38,6 +38,7 @@ export const ROUTES: readonly (readonly [string, string])[] = [
   ['POST', '/api/admin/cases/:param/resolve'],
   ['POST', '/api/admin/cases/:param/correction-request'],
   ['POST', '/api/admin/cases/:param/steps'],
+  ['POST', '/api/admin/cases/batch-steps'],
   ['POST', '/api/admin/parameter-sets'],
   ['GET', '/api/admin/parameter-sets'],
   ['GET', '/api/admin/parameter-sets/:param'],

@@ -84,6 +84,29 @@ export interface CaseDetail extends CaseItem {
   payerConfirmations?: PayerConfirmationView[];
 }
 
+/** 送经办机构 for the selected verified cases at once (POST /api/admin/cases/batch-steps). */
+export interface BatchSendRequest {
+  caseIds: string[];
+  comment: string;
+  agencyName: string;
+}
+/** A line of the printed 移交清单: one case sent. */
+export interface HandoverLine {
+  caseId: string;
+  caseNumber: string;
+  name: string;
+  idNumber: string;
+  townshipCode: string;
+  unitPayer: UnitPayer | null;
+  estimateFen: number | null;
+}
+export interface BatchSendResult {
+  signed: (StepTaken & { caseId: string })[];
+  /** Cases not sent, by id: case-not-found (or outside the area), step-not-allowed-from-status, forbidden. */
+  refused: { caseId: string; code: string }[];
+  handover: HandoverLine[];
+}
+
 /** What a signed step carries (POST /api/admin/cases/:id/steps). */
 export interface StepRequest {
   step: CaseStep;
@@ -143,6 +166,8 @@ export interface AdminApi {
   requestCorrection(id: string, message: string): Promise<CaseDetail>;
   /** Signs one step of the case's lifecycle: the new status and the step. */
   takeStep(id: string, input: StepRequest): Promise<StepTaken>;
+  /** Absent from a page that is given no batch API (the queue then offers no selection). */
+  sendToAgency?(input: BatchSendRequest): Promise<BatchSendResult>;
   /** An agency's figures for one track, compared by the server with the engine's re-run. */
   recordAgencyFinding?(id: string, input: AgencyFindingInput): Promise<AgencyFindingView>;
   /** The government's confirmation that the unit or its superior is gone or unable to pay. */
@@ -236,6 +261,7 @@ export function createAdminApi(base = '', fetchImpl: typeof fetch = (i, init) =>
     resolve: (id, versionId) => call('POST', `/cases/${enc(id)}/resolve`, { versionId }),
     requestCorrection: (id, message) => call('POST', `/cases/${enc(id)}/correction-request`, { message }),
     takeStep: (id, input) => call('POST', `/cases/${enc(id)}/steps`, input),
+    sendToAgency: (input) => call('POST', '/cases/batch-steps', { step: 'sent-to-agency', ...input }),
     recordAgencyFinding: (id, input) => call('POST', `/cases/${enc(id)}/agency-findings`, input),
     recordPayerConfirmation: (id, input) => call('POST', `/cases/${enc(id)}/payer-confirmations`, input),
     agencyResults: {

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { fiscalSplitChanges } from '../../domain';
+import { fiscalSplitChanges, type ParameterSet } from '../../domain';
 import { knownParameterSets } from './parameter-sets';
 import { findCounty } from '../../domain/regions';
 import type { Role } from '../db/schema';
@@ -527,11 +527,19 @@ function fiscalSplitProblem(area: AuditBy['area'], changes: { region: boolean; l
   return { path: 'document.fiscalSplit', message: `only the region, or a 盟市 for its own counties, may change the fiscal split ratios: this set changes ${what}; keep those of the set in force` };
 }
 
-export async function publishParameterSet(ctx: CountyContext, document: unknown, publishedBy: string, by: AuditBy = COMMAND_LINE): Promise<{ version: string; issued: string; publishedAt: string }> {
-  // Well-formed is not enough: what the law or the notice itself fixes is not the county's to change.
+/**
+ * A document the account of `area` may publish: well formed, changing nothing the law or the notice
+ * fixes, and the fiscal split only where the account's area sets it. The preview asks the same.
+ */
+export async function publishableParameterSet(ctx: CountyContext, document: unknown, area: AuditBy['area']): Promise<ParameterSet> {
   const set = countyParameterSet(document);
-  const split = fiscalSplitProblem(by.area, fiscalSplitChanges((await knownParameterSets(ctx.db)).newest, set));
+  const split = fiscalSplitProblem(area, fiscalSplitChanges((await knownParameterSets(ctx.db)).newest, set));
   if (split) throw invalid([split]);
+  return set;
+}
+
+export async function publishParameterSet(ctx: CountyContext, document: unknown, publishedBy: string, by: AuditBy = COMMAND_LINE): Promise<{ version: string; issued: string; publishedAt: string }> {
+  const set = await publishableParameterSet(ctx, document, by.area);
   const existing = await ctx.db.selectFrom('parameter_sets').select('version').where('version', '=', set.version).executeTakeFirst();
   // A published version is immutable: every determination that records it must stay reproducible.
   if (existing) throw new ApiError(409, 'parameter-set-exists', `Parameter set ${set.version} is already published; publish changes under a new version`);

@@ -17,10 +17,10 @@ import {
   type VerificationCheck,
   type VerificationCheckRecord,
 } from '../../shared/case-lifecycle';
-import type { Area } from '../../shared/roles';
+import { areaContains, type Area } from '../../shared/roles';
 import { appendAudit, type AuditBy, type AuditEvent } from '../audit/chain';
 import { authorize, type AccountPrincipal } from '../auth/policy';
-import { policyRow, STEP_ACTIONS } from '../auth/policy-table';
+import { grantOf, policyRow, STEP_ACTIONS } from '../auth/policy-table';
 import type { CaseStepsTable, Database } from '../db/schema';
 import { ApiError } from '../errors';
 import { confirmationInForce } from './agency-findings';
@@ -180,89 +180,211 @@ export type Signer = { principal: AccountPrincipal; by: AuditBy } | { principal:
  */
 export async function takeStep(ctx: CountyContext, caseId: string, input: StepInput, signer: Signer): Promise<StepTaken> {
   const now = ctx.now();
+  return ctx.db.transaction().execute(async (trx) => signStep(trx, ctx.kind, now, caseId, input, signer));
+}
+
+/** takeStep's body in the caller's transaction: the batch signs many cases in one, their rows locked first. */
+async function signStep(
+  trx: Kysely<Database>,
+  kind: CountyContext['kind'],
+  now: Date,
+  caseId: string,
+  input: StepInput,
+  signer: Signer,
+  extraDetail: Record<string, unknown> = {},
+): Promise<StepTaken> {
   const at = now.toISOString();
   const action = STEP_ACTIONS[input.step];
   const to: LifecycleStatus = input.step;
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('cases')
-      .selectAll()
-      .where('id', '=', caseId)
-      .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
-      .executeTakeFirst();
-    if (!row) throw new ApiError(404, 'case-not-found', `No synced case ${caseId}`);
-    const area: Area = { level: 'township', code: row.township_code };
-    const from = row.lifecycle_status;
-    if (signer.principal !== null) authorize(signer.principal, { type: 'county', action, target: area, fromStatus: from });
-    else if (policyRow(action, from) === undefined) throw new ApiError(409, 'step-not-allowed-from-status', `${action} may not be taken on a case in status ${from}`);
+  const row = await trx
+    .selectFrom('cases')
+    .selectAll()
+    .where('id', '=', caseId)
+    .$if(kind === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirst();
+  if (!row) throw new ApiError(404, 'case-not-found', `No synced case ${caseId}`);
+  const area: Area = { level: 'township', code: row.township_code };
+  const from = row.lifecycle_status;
+  if (signer.principal !== null) authorize(signer.principal, { type: 'county', action, target: area, fromStatus: from });
+  else if (policyRow(action, from) === undefined) throw new ApiError(409, 'step-not-allowed-from-status', `${action} may not be taken on a case in status ${from}`);
 
-    // Two versions compete until the county picks one: there are no facts yet to verify.
-    if (input.step === 'verified' && row.conflict === 1) throw new ApiError(409, 'conflict-open', `Case ${row.case_number} has an open conflict: choose the version that stands before verifying it`);
-    if (input.step === 'verified') {
-      const given = new Set((input.checks ?? []).map((c) => c.check));
-      const missing = requiredChecks(row.facts, row.unit_payer).filter((c) => !given.has(c));
-      if (missing.length > 0) refuse(missing.map((c) => ({ path: `checks.${c}`, message: MISSING_CHECK[c] ?? 'required' })));
-      // The confirmation itself is on record (payer-confirmations), naming the payer the case has.
-      if (given.has('government-confirmation') && (row.unit_payer === 'superior' || row.unit_payer === 'fiscal')) {
-        const confirmed = await confirmationInForce(trx, caseId);
-        if (confirmed?.payer !== row.unit_payer) {
-          refuse([{ path: 'checks.government-confirmation', message: `required: record the government’s confirmation that the ${row.unit_payer} pays first (payer-confirmations)` }]);
-        }
+  // Two versions compete until the county picks one: there are no facts yet to verify.
+  if (input.step === 'verified' && row.conflict === 1) throw new ApiError(409, 'conflict-open', `Case ${row.case_number} has an open conflict: choose the version that stands before verifying it`);
+  if (input.step === 'verified') {
+    const given = new Set((input.checks ?? []).map((c) => c.check));
+    const missing = requiredChecks(row.facts, row.unit_payer).filter((c) => !given.has(c));
+    if (missing.length > 0) refuse(missing.map((c) => ({ path: `checks.${c}`, message: MISSING_CHECK[c] ?? 'required' })));
+    // The confirmation itself is on record (payer-confirmations), naming the payer the case has.
+    if (given.has('government-confirmation') && (row.unit_payer === 'superior' || row.unit_payer === 'fiscal')) {
+      const confirmed = await confirmationInForce(trx, caseId);
+      if (confirmed?.payer !== row.unit_payer) {
+        refuse([{ path: 'checks.government-confirmation', message: `required: record the government’s confirmation that the ${row.unit_payer} pays first (payer-confirmations)` }]);
       }
     }
+  }
 
-    const caseSet: Record<string, unknown> = { lifecycle_status: to, lifecycle_since: at, updated_at: at, updated_by: signer.by.actor };
-    let versionId: string | null = null;
-    let revision = row.revision;
-    if (input.step === 'correction-requested') {
-      const versions = await trx.selectFrom('case_versions').select('revision').where('case_id', '=', caseId).execute();
-      revision = Math.max(row.revision, ...versions.map((v) => v.revision)) + 1;
-      versionId = randomUUID();
-      await trx
-        .insertInto('case_versions')
-        .values({ id: versionId, case_id: caseId, revision, base_revision: row.revision, source: 'county', mutation_id: null, device_id: null, actor: signer.by.actor, at, received_at: at, status: row.status, facts: row.facts, registration: row.registration, figures: null, conflicting: 0 })
-        .execute();
-      Object.assign(caseSet, { county_status: 'correction-requested', correction_request: input.comment, revision, current_version_id: versionId });
+  const caseSet: Record<string, unknown> = { lifecycle_status: to, lifecycle_since: at, updated_at: at, updated_by: signer.by.actor };
+  let versionId: string | null = null;
+  let revision = row.revision;
+  if (input.step === 'correction-requested') {
+    const versions = await trx.selectFrom('case_versions').select('revision').where('case_id', '=', caseId).execute();
+    revision = Math.max(row.revision, ...versions.map((v) => v.revision)) + 1;
+    versionId = randomUUID();
+    await trx
+      .insertInto('case_versions')
+      .values({ id: versionId, case_id: caseId, revision, base_revision: row.revision, source: 'county', mutation_id: null, device_id: null, actor: signer.by.actor, at, received_at: at, status: row.status, facts: row.facts, registration: row.registration, figures: null, conflicting: 0 })
+      .execute();
+    Object.assign(caseSet, { county_status: 'correction-requested', correction_request: input.comment, revision, current_version_id: versionId });
+  }
+  await trx.updateTable('cases').set(caseSet).where('id', '=', caseId).execute();
+  // Every step: the tablet shows where its case is, and knows from 核查通过 on that it may no longer change it.
+  await logChange(trx, kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
+
+  const id = randomUUID();
+  // Ids, statuses and the sub-checks' documents in the chain; the free texts may name the veteran: beside it, redactable.
+  const entry = await appendAudit(
+    trx,
+    {
+      ...signer.by,
+      action,
+      subject: caseId,
+      area,
+      detail: { stepId: id, step: input.step, from, to, checks: input.checks, ...(versionId !== null ? { versionId, revision } : {}), ...extraDetail },
+      personal: { comment: input.comment, ...(input.reasonForVeteran !== null ? { reasonForVeteran: input.reasonForVeteran } : {}) },
+    },
+    now,
+  );
+  const stepRow = {
+    id,
+    case_id: caseId,
+    step: input.step,
+    from_status: from,
+    to_status: to,
+    actor: signer.by.actor,
+    role: (signer.by.role ?? null) as CaseStepsTable['role'],
+    area_level: signer.by.area?.level ?? null,
+    area_code: signer.by.area?.code ?? null,
+    at,
+    comment: input.comment,
+    checks: input.checks === null ? null : JSON.stringify(input.checks),
+    reason_for_veteran: input.reasonForVeteran,
+    void: 0,
+    voided_by_step: null,
+    audit_seq: entry.seq,
+    audit_hash: entry.hash,
+  };
+  await trx.insertInto('case_steps').values(stepRow).execute();
+  return { lifecycleStatus: to, step: stepView(stepRow) };
+}
+
+/** At most this many cases in one batch: one transaction holds all their rows locked. */
+export const BATCH_MAX = 200;
+
+export interface BatchSendInput {
+  caseIds: string[];
+  comment: string;
+  agencyName: string;
+}
+
+/** A batch of 送经办机构: the verified cases, why, and the agency that receives them. */
+export function parseBatchSendInput(body: Record<string, unknown>): BatchSendInput {
+  const problems: Problem[] = [];
+  if (body.step !== 'sent-to-agency') problems.push({ path: 'step', message: 'must be sent-to-agency' });
+  const comment = required(body.comment, 'comment', 'required', problems);
+  const agencyName = required(body.agencyName, 'agencyName', 'required: the agency that receives the cases', problems);
+  if (agencyName.length > FIELD_MAX) problems.push({ path: 'agencyName', message: `at most ${FIELD_MAX} characters` });
+  const ids = body.caseIds;
+  let caseIds: string[] = [];
+  if (!Array.isArray(ids) || ids.length === 0) problems.push({ path: 'caseIds', message: 'required: the ids of the cases to send' });
+  else if (ids.length > BATCH_MAX) problems.push({ path: 'caseIds', message: `at most ${BATCH_MAX} cases in one batch` });
+  else if (ids.some((id) => typeof id !== 'string' || id === '' || id.length > FIELD_MAX)) problems.push({ path: 'caseIds', message: 'each must be a case id' });
+  else caseIds = [...new Set(ids as string[])];
+  if (problems.length > 0) refuse(problems);
+  return { caseIds, comment, agencyName };
+}
+
+export interface BatchRefusal {
+  caseId: string;
+  /** case-not-found also for a case outside the caller's area: the batch says no more of it than the single route. */
+  code: 'case-not-found' | 'step-not-allowed-from-status' | 'forbidden';
+}
+
+/** One line of the printed handover list (移交清单): what the agency needs to find the person and the case. */
+export interface HandoverLine {
+  caseId: string;
+  caseNumber: string;
+  name: string;
+  /** In full: the agency finds the insured person by it, and the reviewer may read it for his area. */
+  idNumber: string;
+  townshipCode: string;
+  unitPayer: string | null;
+  /** The engine's four amounts together, in fen; null when it gave none. */
+  estimateFen: number | null;
+}
+
+export interface BatchSent {
+  signed: (StepTaken & { caseId: string })[];
+  refused: BatchRefusal[];
+  handover: HandoverLine[];
+}
+
+/**
+ * 送经办机构 for many cases in one transaction, each its own signed step and audit entry. The rows are
+ * locked in id order before any is signed, so that two batches over the same cases wait for each other
+ * instead of each holding a case the other needs while it waits for the chain's or the log's lock.
+ */
+export async function sendToAgencyBatch(ctx: CountyContext, input: BatchSendInput, principal: AccountPrincipal, by: AuditBy): Promise<BatchSent> {
+  const now = ctx.now();
+  const action = STEP_ACTIONS['sent-to-agency'];
+  const ids = [...input.caseIds].sort();
+  return ctx.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom('cases')
+      .select(['id', 'township_code', 'lifecycle_status'])
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .$if(ctx.kind === 'postgres', (q) => q.forUpdate())
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const out: BatchSent = { signed: [], refused: [], handover: [] };
+    for (const caseId of ids) {
+      const row = byId.get(caseId);
+      if (row === undefined || !areaContains(principal.area, { level: 'township', code: row.township_code })) {
+        out.refused.push({ caseId, code: 'case-not-found' });
+        continue;
+      }
+      if (grantOf(principal.role, action, row.lifecycle_status) === null) {
+        out.refused.push({ caseId, code: policyRow(action, row.lifecycle_status) === undefined ? 'step-not-allowed-from-status' : 'forbidden' });
+        continue;
+      }
+      const taken = await signStep(trx, ctx.kind, now, caseId, { step: 'sent-to-agency', comment: input.comment, checks: null, reasonForVeteran: null }, { principal, by }, { agencyName: input.agencyName });
+      out.signed.push({ caseId, ...taken });
     }
-    await trx.updateTable('cases').set(caseSet).where('id', '=', caseId).execute();
-    // Every step: the tablet shows where its case is, and knows from 核查通过 on that it may no longer change it.
-    await logChange(trx, ctx.kind, { kind: 'case', township_code: row.township_code, ref: caseId, at });
+    if (out.signed.length > 0) out.handover = await handoverLines(trx, out.signed.map((x) => x.caseId));
+    return out;
+  });
+}
 
-    const id = randomUUID();
-    // Ids, statuses and the sub-checks' documents in the chain; the free texts may name the veteran: beside it, redactable.
-    const entry = await appendAudit(
-      trx,
-      {
-        ...signer.by,
-        action,
-        subject: caseId,
-        area,
-        detail: { stepId: id, step: input.step, from, to, checks: input.checks, ...(versionId !== null ? { versionId, revision } : {}) },
-        personal: { comment: input.comment, ...(input.reasonForVeteran !== null ? { reasonForVeteran: input.reasonForVeteran } : {}) },
-      },
-      now,
-    );
-    const stepRow = {
-      id,
-      case_id: caseId,
-      step: input.step,
-      from_status: from,
-      to_status: to,
-      actor: signer.by.actor,
-      role: (signer.by.role ?? null) as CaseStepsTable['role'],
-      area_level: signer.by.area?.level ?? null,
-      area_code: signer.by.area?.code ?? null,
-      at,
-      comment: input.comment,
-      checks: input.checks === null ? null : JSON.stringify(input.checks),
-      reason_for_veteran: input.reasonForVeteran,
-      void: 0,
-      voided_by_step: null,
-      audit_seq: entry.seq,
-      audit_hash: entry.hash,
+async function handoverLines(trx: Kysely<Database>, caseIds: string[]): Promise<HandoverLine[]> {
+  const rows = await trx
+    .selectFrom('cases')
+    .leftJoin('server_determinations as d', (j) => j.onRef('d.version_id', '=', 'cases.current_version_id').on('d.purpose', '=', 'tablet-set'))
+    .select(['cases.id', 'cases.case_number', 'cases.name', 'cases.id_number', 'cases.township_code', 'cases.unit_payer'])
+    .select(['d.engine_pension_unit_fen', 'd.engine_pension_individual_fen', 'd.engine_medical_unit_fen', 'd.engine_medical_individual_fen'])
+    .where('cases.id', 'in', caseIds)
+    .orderBy('cases.case_number')
+    .execute();
+  return rows.map((r) => {
+    const amounts = [r.engine_pension_unit_fen, r.engine_pension_individual_fen, r.engine_medical_unit_fen, r.engine_medical_individual_fen].filter((a): a is number => a !== null);
+    return {
+      caseId: r.id,
+      caseNumber: r.case_number,
+      name: r.name,
+      idNumber: r.id_number,
+      townshipCode: r.township_code,
+      unitPayer: r.unit_payer,
+      estimateFen: amounts.length === 0 ? null : amounts.reduce((a, b) => a + Number(b), 0),
     };
-    await trx.insertInto('case_steps').values(stepRow).execute();
-    return { lifecycleStatus: to, step: stepView(stepRow) };
   });
 }
 

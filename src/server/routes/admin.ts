@@ -13,7 +13,7 @@ import { auditedSignIn } from '../audit/events';
 import { AUDIT_PAGE_MAX, listAuditEntries } from '../audit/list';
 import { COUNTY_ACTIONS, grantOf, type CountyAction } from '../auth/policy-table';
 import { checkPassword } from '../auth/sign-in';
-import { chinaDate, parseStepInput, takeStep } from '../county/case-lifecycle';
+import { chinaDate, parseBatchSendInput, parseStepInput, sendToAgencyBatch, takeStep } from '../county/case-lifecycle';
 import { caseArea, caseDetail, requestCorrection, resolveConflict } from '../county/case-review';
 import { parseAgencyFindingInput, parsePayerConfirmationInput, recordAgencyFinding, recordPayerConfirmation } from '../county/agency-findings';
 import { commitAgencyResults, parseAgencyResultsRequest, previewAgencyResults } from '../county/agency-results';
@@ -27,7 +27,7 @@ import { augustStatistics, completionSummary } from '../reports/statistics';
 import { listSubmissions, parseSubmitComment, readSubmission, submissionArea, submitWeeklyReport } from '../reports/submissions';
 import { weeklyReport } from '../reports/weekly';
 import { countyKeyArea, importSignedWeekly, parseSignedExportQuery, registerCountyKey, signedWeeklyFile, signingKeyInfo } from '../reports/exchange';
-import { countyParameterSet, listParameterSets, parameterSetDetail, parsePreviewPaging, previewParameterSet } from '../county/parameter-publishing';
+import { listParameterSets, parameterSetDetail, parsePreviewPaging, previewParameterSet } from '../county/parameter-publishing';
 import {
   accountAreaOf,
   createAccount,
@@ -41,6 +41,7 @@ import {
   listTownships,
   lockArea,
   moveClerk,
+  publishableParameterSet,
   publishParameterSet,
   resetPassword,
   revokeDevice,
@@ -98,6 +99,8 @@ export const ADMIN_ROUTES = {
   'POST /api/admin/cases/:id/correction-request': 'case.request-correction',
   // The role may take some step; which one, from the case's status, is checked with the step asked for.
   'POST /api/admin/cases/:id/steps': 'case.step',
+  // 送经办机构 for many verified cases at once; each case is judged by area and status as the single step.
+  'POST /api/admin/cases/batch-steps': 'case.send-to-agency',
   'POST /api/admin/parameter-sets': 'parameter-set.publish',
   'GET /api/admin/parameter-sets': 'parameter-set.list',
   'GET /api/admin/parameter-sets/:version': 'parameter-set.read',
@@ -331,6 +334,8 @@ export function registerAdmin(app: FastifyInstance): void {
     const input = parseStepInput(body(request), chinaDate(ctx.now()));
     return takeStep(ctx, param(request, 'id'), input, { principal: who, by: auditBy(who) });
   });
+  // Many cases, no one target: a case outside the caller's area is reported by id like a missing one.
+  route('POST /api/admin/cases/batch-steps', async (request, _reply, { who }) => sendToAgencyBatch(ctx, parseBatchSendInput(body(request)), who, auditBy(who)));
   // What the agencies and the government found (county/agency-findings.ts): recorded, never overwritten.
   route('POST /api/admin/cases/:id/agency-findings', async (request, reply, { who, target }) => {
     target(await caseArea(ctx, param(request, 'id')));
@@ -372,7 +377,7 @@ export function registerAdmin(app: FastifyInstance): void {
   route('POST /api/admin/parameter-sets/preview', async (request, _reply, { who }) => {
     const b = body(request);
     const paging = parsePreviewPaging(b);
-    return previewParameterSet(ctx, countyParameterSet(b.document), who.area, paging);
+    return previewParameterSet(ctx, await publishableParameterSet(ctx, b.document, who.area), who.area, paging);
   });
 
   // The audit chain (audit/chain.ts): its head for anyone to compare with a copy kept elsewhere, its

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { adminErrorZh, AdminApiError, type AdminApi, type CaseFlag, type CaseItem, type CaseQueuePage, type CaseQueueQuery, type Township, type UnitPayer } from '../api';
 import { LIFECYCLE_STATUSES, LIFECYCLE_STATUS_ZH, type LifecycleStatus } from '../../../shared/case-lifecycle';
+import { HandoverList, type Handover } from './HandoverList';
 
 export const FLAG_LABELS: Record<CaseFlag, string> = {
   conflict: '冲突',
@@ -47,6 +48,11 @@ function namesOneCase(text: string): ((c: CaseItem) => boolean) | null {
   return null;
 }
 
+/** The calendar day in China (UTC+8) of an instant: the date the handover list carries. */
+function chinaDay(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 function when(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('zh-CN', { hour12: false });
@@ -60,6 +66,14 @@ export function CaseQueue({ api, onSignedOut, onOpen, reloadKey }: { api: AdminA
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [townships, setTownships] = useState<Township[]>([]);
+  // 核查通过 cases picked for 送经办机构; kept across pages, up to the server's cap of one batch.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [agencyName, setAgencyName] = useState('');
+  const [comment, setComment] = useState('');
+  const [sending, setSending] = useState(false);
+  const [handover, setHandover] = useState<Handover | null>(null);
+  const [batchNotice, setBatchNotice] = useState<string | null>(null);
+  const sendToAgency = api.sendToAgency;
   // The search that should open its one case once its page arrives (a scanned QR code, a case number).
   const opening = useRef<((c: CaseItem) => boolean) | null>(null);
   // Only the newest request's answer is shown: filters changed quickly must not show an older page.
@@ -117,6 +131,33 @@ export function CaseQueue({ api, onSignedOut, onOpen, reloadKey }: { api: AdminA
   const pages = Math.max(1, Math.ceil(total / limit));
   const current = Math.floor(offset / limit) + 1;
   const go = (nextOffset: number) => setQuery((q) => ({ ...q, offset: nextOffset }));
+  const toggle = (caseId: string, on: boolean) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(caseId);
+      else next.delete(caseId);
+      return next;
+    });
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    if (sendToAgency === undefined || selected.size === 0) return;
+    setSending(true);
+    setBatchNotice(null);
+    try {
+      const result = await sendToAgency({ caseIds: [...selected], comment: comment.trim(), agencyName: agencyName.trim() });
+      const at = result.signed[0]?.step.at;
+      setHandover(result.handover.length === 0 || at === undefined ? null : { agencyName: agencyName.trim(), date: chinaDay(at), lines: result.handover });
+      setBatchNotice(`已送经办机构 ${result.signed.length} 件${result.refused.length > 0 ? `；${result.refused.length} 件未送（不在辖区内、不存在或不是核查通过状态）` : ''}。`);
+      setSelected(new Set());
+      setQuery((q) => ({ ...q }));
+    } catch (err) {
+      if (err instanceof AdminApiError && err.code === 'unauthenticated') callbacks.current.onSignedOut();
+      setBatchNotice(adminErrorZh(err));
+    } finally {
+      setSending(false);
+    }
+  };
+  const townshipName = (code: string) => townships.find((t) => t.code === code)?.name ?? code;
 
   return (
     <div className="county-queue" data-testid="county-queue">
@@ -216,10 +257,35 @@ export function CaseQueue({ api, onSignedOut, onOpen, reloadKey }: { api: AdminA
           {error}
         </p>
       )}
+      {sendToAgency !== undefined && selected.size > 0 && (
+        <form className="county-toolbar" data-testid="batch-send" onSubmit={(e) => void send(e)}>
+          <span>已选 {selected.size} 件核查通过的案件</span>
+          <label>
+            接收经办机构 <input aria-label="接收经办机构" required maxLength={64} value={agencyName} onChange={(e) => setAgencyName(e.target.value)} />
+          </label>
+          <label>
+            说明 <input aria-label="送经办机构说明" required maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} />
+          </label>
+          <button type="submit" className="button button-primary" disabled={sending || selected.size > 200}>
+            送经办机构
+          </button>
+          <button type="button" className="button" onClick={() => setSelected(new Set())}>
+            取消选择
+          </button>
+          {selected.size > 200 && <span className="field-error">一次最多 200 件</span>}
+        </form>
+      )}
+      {batchNotice && (
+        <p className="banner" role="status" data-testid="batch-send-notice">
+          {batchNotice}
+        </p>
+      )}
+      {handover && <HandoverList handover={handover} townshipName={townshipName} />}
       {page && (
         <table className="county-table" data-testid="county-cases">
           <thead>
             <tr>
+              {sendToAgency !== undefined && <th>选择</th>}
               <th>案件编号</th>
               <th>姓名</th>
               <th>身份证号</th>
@@ -234,6 +300,13 @@ export function CaseQueue({ api, onSignedOut, onOpen, reloadKey }: { api: AdminA
           <tbody>
             {page.cases.map((c) => (
               <tr key={c.id} data-testid="county-case-row" data-case-id={c.id}>
+                {sendToAgency !== undefined && (
+                  <td>
+                    {c.lifecycleStatus === 'verified' && (
+                      <input type="checkbox" aria-label={`选择 ${c.caseNumber}`} checked={selected.has(c.id)} onChange={(e) => toggle(c.id, e.target.checked)} />
+                    )}
+                  </td>
+                )}
                 <td>
                   <button type="button" className="county-link" onClick={() => onOpen(c.id)}>
                     {c.caseNumber}
@@ -241,7 +314,7 @@ export function CaseQueue({ api, onSignedOut, onOpen, reloadKey }: { api: AdminA
                 </td>
                 <td>{c.name}</td>
                 <td>{c.idNumber}</td>
-                <td>{townships.find((t) => t.code === c.townshipCode)?.name ?? c.townshipCode}</td>
+                <td>{townshipName(c.townshipCode)}</td>
                 <td data-testid="county-case-clerk">{c.registeredBy ?? '—'}</td>
                 <td>
                   {LIFECYCLE_STATUS_ZH[c.lifecycleStatus] ?? c.lifecycleStatus}
