@@ -40,16 +40,8 @@ export const CASE_STEPS = [
 ] as const satisfies readonly LifecycleStatus[];
 export type CaseStep = (typeof CASE_STEPS)[number];
 
-export const CASE_STEP_ZH: Readonly<Record<CaseStep, string>> = {
-  verified: '核查通过',
-  'sent-to-agency': '送经办机构',
-  'agency-reported': '经办测算已反馈',
-  paying: '补缴办理中',
-  completed: '完成',
-  transferred: '转出',
-  'not-eligible': '不符合',
-  'correction-requested': '退回补正',
-};
+/** A step reads as the status it leads to. */
+export const CASE_STEP_ZH: Readonly<Record<CaseStep, string>> = Object.fromEntries(CASE_STEPS.map((step) => [step, LIFECYCLE_STATUS_ZH[step]])) as Record<CaseStep, string>;
 
 /** What the status becomes when the step is signed. */
 export function statusAfterStep(step: CaseStep): LifecycleStatus {
